@@ -199,3 +199,14 @@ export interface DailyPrice {
   kind: 'security' | 'fx';
   updatedAt: EpochMs;
 }
+
+/**
+ * Daily closes of many symbols, as one dense matrix (what estimators, valuation and benches want; never one
+ * object per price). `closes[d * symbols.length + s]` is the close of symbols[s] on dates[d]; NaN = no price
+ * (e.g. before a later listing).
+ */
+export interface PriceMatrix {
+  dates: IsoDate[];
+  symbols: string[];
+  closes: Float64Array;
+}
