@@ -5,6 +5,7 @@ import type { RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { WebSocket } from 'ws';
+import type { RxDatabase } from 'rxdb';
 import type { Role } from '@aw/domain';
 
 /** The authenticated caller, set on `res.locals.user` by `auth.requireAuth`. */
@@ -49,6 +50,15 @@ export interface ServerContext {
   };
   log: Logger;
   metrics: Registry;
+  /** Server clock (epoch ms); tests inject one. Added by H6. */
+  now: () => number;
+  /**
+   * The server's copy of the book (RxDB with every book collection, on the SQLite RxStorage): the security master
+   * (`book.collections.securities`), proposals for approvals, etc. Writes made here replicate to the desktops.
+   * NOTE: open-source RxDB allows 13 open collections per PROCESS and the book uses 10, so features keep their own
+   * data in `sql` (raw tables), not in new RxDB collections. Added by H6.
+   */
+  book: RxDatabase<any>;
 }
 
 /** Handler for one ws path; the first message must be `{"type":"auth","token"}` (use auth.verifyToken). */

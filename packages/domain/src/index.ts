@@ -1,2 +1,3 @@
 export * from './types.ts';
 export * from './money.ts';
+export * from './schemas/index.ts';

@@ -44,8 +44,11 @@ export interface Account {
   currency: string;
   modelId: string;
   cashCents: Cents;
-  /** Bumped on every change of lots or cash; proposals remember the revision they were computed from. */
-  revision: number;
+  /**
+   * Bumped on every change of lots or cash; proposals remember the revision they were computed from
+   * (`Proposal.accountRevision`). Not named `revision`: RxDB reserves that name on documents (it is `_rev`).
+   */
+  accountRevision: number;
   updatedAt: EpochMs;
 }
 
@@ -195,7 +198,8 @@ export interface DailyPrice {
   id: string; // `${symbol}|${date}`
   symbol: string;
   date: IsoDate;
-  close: number;
+  /** The close, per share in the security's currency. Not named `close`: RxDB reserves that name on documents. */
+  closePrice: number;
   kind: 'security' | 'fx';
   updatedAt: EpochMs;
 }

@@ -1,0 +1,204 @@
+// End-to-end test of the analytics screens in Debian Chromium (web mode) against a real sync server (temp --data
+// folder, demo book, demo price history) on 127.0.0.1: sign in as alice, open the Analytics tab, pick a household
+// and an account, and check that the performance view (TWR, IRR, max drawdown, period returns) and the tax-loss
+// harvesting view (candidates, harvestable loss, estimated tax saved) show the numbers the engine computes here in
+// Node from the demo generator; then score the risk questionnaire. Screenshots in test-artifacts/e2e/analytics-*.png.
+// Run by run.ts (`npm run test:e2e`) or alone: `node --import tsx apps/desktop/e2e/analytics.e2e.ts`.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_USERS, latestCloses } from '@aw/demo';
+import { performanceMetrics } from '@aw/engine/returns';
+import { harvestScan } from '@aw/engine/tax';
+import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
+import { serveRenderer, type RendererServer } from '../src/main/renderer-server.ts';
+import { money } from '../src/renderer/grid/format.ts';
+import { fundBuys } from '../src/renderer/workers/analytics-service.ts';
+import { defaultBenchmark } from '../src/renderer/features/analytics/benchmark.ts';
+import { pct } from '../src/renderer/features/analytics/analytics-format.ts';
+import { buildApp, isBuildStale } from '../scripts/build-app.ts';
+import { expectedBook } from './expected-book.ts';
+
+export type Step = (name: string, fn: () => Promise<void>) => Promise<boolean>;
+
+export interface AnalyticsE2eOptions {
+  repoRoot: string;
+  browser: Browser;
+  step: Step;
+  artifacts: string;
+  log: (m: string) => void;
+}
+
+function expectEqual<T>(actual: T, expected: T, what: string): void {
+  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent())?.trim() ?? '';
+
+/** The household (alice's team, with harvest candidates and a taxable account) and the engine's numbers for it. */
+function expectations(teamId: string) {
+  const { book } = expectedBook();
+  const asOf = book.prices.dates.at(-1)!;
+  const closes = latestCloses(book.prices);
+  const tlhGroups = new Map(book.securities.map((s) => [s.symbol, s.tlhGroup]));
+  const households = book.households.filter((h) => h.teamId === teamId).sort((a, b) => a.name.localeCompare(b.name));
+  for (const h of households) {
+    const accounts = book.accounts.filter((a) => a.householdId === h.id);
+    const scan = harvestScan({
+      asOf, households: [{ id: h.id, taxBracket: h.taxBracket }], accounts, lots: book.lots.filter((l) => l.householdId === h.id),
+      prices: closes, tlhGroups, recentLossSales: [],
+    });
+    const account = accounts.find((a) => a.type === 'taxable' && book.transactions.some((t) => t.accountId === a.id));
+    if (scan.candidates.length === 0 || !account) continue;
+    const benchmark = defaultBenchmark(book.securities);
+    const txs = book.transactions.filter((t) => t.accountId === account.id && t.status === 'completed');
+    const perf = performanceMetrics({ transactions: fundBuys(txs).transactions, prices: book.prices, benchmarkSymbol: benchmark });
+    return { household: h, account, scan, perf, benchmark };
+  }
+  throw new Error(`no household of team ${teamId} has tax-loss harvesting candidates: nothing to test`);
+}
+
+export async function runAnalyticsE2e(o: AnalyticsE2eOptions): Promise<void> {
+  const { step, artifacts } = o;
+  const advisor = DEMO_USERS.find((u) => u.username === 'alice')!;
+  const exp = expectations(advisor.teamId);
+  const dataDir = mkdtempSync(join(tmpdir(), 'aw-e2e-analytics-'));
+  let server: SyncServerProcess | null = null;
+  let ui: RendererServer | null = null;
+  const context = await o.browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  try {
+    server = await startSyncServer({ repoRoot: o.repoRoot, dataDir, port: 0, demo: true });
+    ui = await serveRenderer({ root: join(o.repoRoot, 'out', 'renderer'), serverUrl: server.url, dataDir, version: 'e2e', port: 0 });
+    o.log(`e2e analytics: server ${server.url}, UI ${ui.url}; household ${exp.household.name}, account ${exp.account.id}, benchmark ${exp.benchmark}`);
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+
+    const opened = await step('analytics: alice signs in and opens the Analytics tab for a household', async () => {
+      await page.goto(ui!.url);
+      await page.getByTestId('login-username').fill(advisor.username);
+      await page.getByTestId('login-password').fill('demo');
+      await page.getByTestId('login-submit').click();
+      await page.waitForSelector('[data-testid="book-grid"] .ag-row', { timeout: 120_000 });
+      await page.getByTestId('tab-analytics').click();
+      await page.getByTestId('analytics-screen').waitFor();
+      await page.getByTestId('analytics-household').selectOption(exp.household.id);
+      await page.getByTestId('analytics-account').selectOption(exp.account.id);
+      await page.waitForFunction((b) => (document.querySelector('[data-testid="analytics-benchmark"]') as HTMLSelectElement | null)?.value === b, exp.benchmark, { timeout: 20_000 });
+    });
+    if (!opened) return;
+
+    await step('analytics: the performance view shows the engine\'s TWR, IRR, drawdown and period returns, with charts', async () => {
+      // 10 years of closes of every symbol the account ever held come from the server's history route (paged).
+      await page.waitForSelector('[data-testid="performance-view"][data-status="ready"]', { timeout: 240_000 })
+        .catch(async () => {
+          await shot(page, 'analytics-failed-performance');
+          const progress = await page.getByTestId('performance-progress').textContent({ timeout: 1000 }).catch(() => '');
+          const error = await page.getByTestId('performance-error').textContent({ timeout: 1000 }).catch(() => '');
+          throw new Error(`performance view not ready: ${await page.getByTestId('performance-view').getAttribute('data-status')} ${progress} ${error}`);
+        });
+      const p = exp.perf;
+      expectEqual(await text(page, 'perf-twr'), pct(p.twr), 'TWR since inception');
+      expectEqual(await text(page, 'perf-twr-annualized'), pct(p.twrAnnualized), 'annualized TWR');
+      expectEqual(await text(page, 'perf-irr'), pct(p.irr), 'IRR');
+      expectEqual(await text(page, 'perf-max-drawdown'), pct(p.maxDrawdown), 'max drawdown');
+      expectEqual(await text(page, 'perf-volatility'), pct(p.volatility), 'volatility');
+      expectEqual(await text(page, 'perf-end-value'), money(Math.round(p.endValue * 100)), 'market value');
+      for (const period of p.periods) expectEqual(await text(page, `period-${period.period}`), pct(period.return), `${period.period} return`);
+      if (p.beta === null) throw new Error('the benchmark did not cover the series: beta is undefined');
+      for (const id of ['value-chart', 'growth-chart', 'drawdown-chart']) await page.waitForSelector(`[data-testid="${id}"] canvas`);
+      await shot(page, 'analytics-01-performance');
+    });
+
+    await step('analytics: the tax-loss harvesting grid lists the engine\'s candidates with losses, tax saved and wash-sale status', async () => {
+      await page.getByTestId('analytics-tab-harvest').click();
+      await page.waitForSelector('[data-testid="harvest-view"][data-status="ready"]', { timeout: 60_000 });
+      const s = exp.scan;
+      expectEqual(await text(page, 'harvest-count'), String(s.candidates.length), 'candidates');
+      expectEqual(await text(page, 'harvest-loss'), money(s.totalLossCents), 'harvestable losses');
+      expectEqual(await text(page, 'harvest-saved'), money(s.totalTaxSavedCents), 'estimated tax saved');
+      expectEqual(await text(page, 'harvest-blocked'), String(s.candidates.filter((c) => c.washSaleBlockedUntil).length), 'wash-sale blocked');
+      const rows = await page.$$eval('[data-testid="harvest-grid"] .ag-row', (els) => els.map((r) => ({
+        id: r.getAttribute('row-id'), saved: r.querySelector('[col-id="estimatedTaxSavedCents"]')?.textContent?.trim(),
+        replacement: r.querySelector('[col-id="replacement"]')?.textContent?.trim(), wash: r.querySelector('[col-id="washSaleBlockedUntil"]')?.textContent?.trim(),
+      })));
+      expectEqual(rows.length, Math.min(s.candidates.length, rows.length), 'rows');
+      if (rows.length === 0) throw new Error('no candidate rows shown');
+      for (const row of rows) {
+        const c = s.candidates.find((x) => `${x.accountId}|${x.symbol}` === row.id);
+        if (!c) throw new Error(`unexpected candidate row ${row.id}`);
+        expectEqual(row.saved, money(c.estimatedTaxSavedCents), `tax saved of ${row.id}`);
+        expectEqual(row.replacement, c.replacement ?? '—', `replacement of ${row.id}`);
+        expectEqual(row.wash?.startsWith(c.washSaleBlockedUntil ? `Blocked until ${c.washSaleBlockedUntil}` : 'OK'), true, `wash-sale status of ${row.id}`);
+      }
+      await shot(page, 'analytics-02-harvest');
+    });
+
+    await step('analytics: the risk questionnaire scores the answers and recommends a model', async () => {
+      await page.getByTestId('analytics-tab-profile').click();
+      await page.waitForSelector('[data-testid^="q-"]');
+      const ids = await page.$$eval('[data-testid^="q-"]', (els) => els.map((e) => [e.getAttribute('data-testid')!, e.tagName] as const));
+      for (const [id, tag] of ids) {
+        if (tag === 'SELECT') {
+          const values = await page.$eval(`[data-testid="${id}"]`, (s) => Array.from((s as HTMLSelectElement).options, (x) => x.value).filter(Boolean));
+          await page.getByTestId(id).selectOption(values.at(-1)!);
+        } else await page.getByTestId(id).fill('35');
+      }
+      await page.getByTestId('profile-score').click();
+      await page.getByTestId('profile-band').waitFor({ timeout: 20_000 });
+      if ((await page.$$('[data-testid="profile-reasons"] li')).length === 0) throw new Error('no reasons shown');
+      await shot(page, 'analytics-03-questionnaire');
+    });
+
+    await step('analytics: no page errors', async () => {
+      if (pageErrors.length) throw new Error(pageErrors.join('\n'));
+    });
+  } finally {
+    await context.close().catch(() => undefined);
+    await ui?.close();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// Standalone: `node --import tsx apps/desktop/e2e/analytics.e2e.ts`
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const repoRoot = resolve(import.meta.dirname, '../../..');
+  const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  let passed = 0;
+  let failed = 0;
+  const step: Step = async (name, fn) => {
+    const t0 = Date.now();
+    try {
+      await fn();
+      passed++;
+      log(`  ✓ ${name} (${Date.now() - t0} ms)`);
+      return true;
+    } catch (err) {
+      failed++;
+      log(`  ✗ ${name}\n    ${(err as Error).message.split('\n').join('\n    ')}`);
+      return false;
+    }
+  };
+  (async () => {
+    mkdirSync(artifacts, { recursive: true });
+    if (isBuildStale(repoRoot)) await buildApp(repoRoot, log);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      await runAnalyticsE2e({ repoRoot, browser, step, artifacts, log });
+    } finally {
+      await browser.close();
+    }
+  })().catch((err: unknown) => {
+    failed++;
+    log(`e2e analytics: ${(err as Error).stack ?? String(err)}`);
+  }).finally(() => {
+    console.log(`e2e analytics: ${passed} passed, ${failed} failed`);
+    process.exit(failed ? 1 : 0);
+  });
+}

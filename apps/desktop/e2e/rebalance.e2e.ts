@@ -1,0 +1,192 @@
+// End-to-end test of the bulk rebalance in Debian Chromium (web mode) against a real sync server (temp --data
+// folder, demo book) on 127.0.0.1: sign in as alice, open the Rebalance tab, run a bulk rebalance of all drifted
+// accounts in the Comlink worker pool, see the progress bar complete and the proposals in the review grid (as
+// many as the engine makes for her team's accounts, computed independently here in Node), group by model, open a
+// trade drawer (every trade with its reason), select drafts and submit them (status badges turn 'submitted',
+// stored in IndexedDB). Screenshots in test-artifacts/e2e/rebalance-*.png. Run by run.ts (`npm run test:e2e`) or
+// alone: `node --import tsx apps/desktop/e2e/rebalance.e2e.ts`.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_USERS, latestCloses } from '@aw/demo';
+import { prepareJobContext, rebalanceChunk, packChunk } from '@aw/engine/workers';
+import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
+import { serveRenderer, type RendererServer } from '../src/main/renderer-server.ts';
+import { buildApp, isBuildStale } from '../scripts/build-app.ts';
+import { expectedBook } from './expected-book.ts';
+
+export type Step = (name: string, fn: () => Promise<void>) => Promise<boolean>;
+
+export interface RebalanceE2eOptions {
+  repoRoot: string;
+  browser: Browser;
+  step: Step;
+  artifacts: string;
+  log: (m: string) => void;
+}
+
+/** Proposals (accounts needing trades) the engine makes for a team's accounts of the demo book. */
+function expectedProposals(teamId: string): number {
+  const { book } = expectedBook();
+  const closes = latestCloses(book.prices);
+  const fx = [...latestCloses(book.fx)].filter(([s]) => s.endsWith('USD')).map(([s, p]) => [s.slice(0, 3), p] as [string, number]);
+  const ctx = prepareJobContext({ asOf: book.prices.dates.at(-1)!, securities: book.securities, models: book.models,
+    priceSymbols: [...closes.keys()], prices: [...closes.values()], fx });
+  const accounts = book.accounts.filter((a) => a.teamId === teamId && a.modelId);
+  const households = book.households.filter((h) => accounts.some((a) => a.householdId === h.id));
+  const ordered = households.flatMap((h) => accounts.filter((a) => a.householdId === h.id));
+  const { chunk } = packChunk(households.map((h) => ({ id: h.id, taxBracket: h.taxBracket })), ordered,
+    (id) => book.lots.filter((l) => l.accountId === id));
+  return rebalanceChunk(ctx, chunk).proposals.filter((p) => p.trades.length > 0).length;
+}
+
+export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
+  const { step, artifacts } = o;
+  const advisor = DEMO_USERS.find((u) => u.username === 'alice')!;
+  const expected = expectedProposals(advisor.teamId);
+  const dataDir = mkdtempSync(join(tmpdir(), 'aw-e2e-rebalance-'));
+  let server: SyncServerProcess | null = null;
+  let ui: RendererServer | null = null;
+  const context = await o.browser.newContext({ viewport: { width: 1600, height: 900 } });
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+  const rowCount = (page: Page) => page.$eval('[data-testid="review-grid"] [aria-rowcount]', (g) => Number(g.getAttribute('aria-rowcount')) - 1);
+  try {
+    server = await startSyncServer({ repoRoot: o.repoRoot, dataDir, port: 0, demo: true });
+    ui = await serveRenderer({ root: join(o.repoRoot, 'out', 'renderer'), serverUrl: server.url, dataDir, version: 'e2e', port: 0 });
+    o.log(`e2e rebalance: server ${server.url}, UI ${ui.url}; ${expected} proposals expected`);
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+
+    const opened = await step('rebalance: alice signs in and opens the Rebalance tab', async () => {
+      await page.goto(ui!.url);
+      await page.getByTestId('login-username').fill(advisor.username);
+      await page.getByTestId('login-password').fill('demo');
+      await page.getByTestId('login-submit').click();
+      await page.waitForSelector('[data-testid="book-grid"] .ag-row', { timeout: 120_000 });
+      await page.getByTestId('tab-rebalance').click();
+      await page.getByTestId('job-bar').waitFor();
+      await page.getByTestId('review-grid').waitFor();
+    });
+    if (!opened) return;
+
+    let proposals = 0;
+    const ran = await step('rebalance: a bulk rebalance of all drifted accounts runs to completion and fills the review grid', async () => {
+      if (expected === 0) throw new Error('the demo book has no drifted accounts for alice\'s team: nothing to test');
+      await page.getByTestId('job-scope').selectOption('drifted');
+      await page.getByTestId('job-run').click();
+      await page.waitForSelector('[data-testid="job-bar"][data-status="done"]', { timeout: 120_000 });
+      const progress = await page.getByTestId('job-progress').getAttribute('aria-valuenow');
+      if (progress !== '100') throw new Error(`progress bar at ${progress}%, expected 100%`);
+      const status = (await page.getByTestId('job-status').textContent()) ?? '';
+      if (!status.startsWith(`${expected} proposals`)) throw new Error(`job status "${status}", expected ${expected} proposals`);
+      await page.waitForFunction((n) => document.querySelector('[data-testid="review-count"]')?.textContent?.startsWith(`${n} of ${n} proposals`), expected, { timeout: 10_000 });
+      proposals = await rowCount(page);
+      if (proposals !== expected) throw new Error(`review grid shows ${proposals} rows, expected ${expected}`);
+      await shot(page, 'rebalance-01-job-done');
+    });
+    if (!ran) return;
+
+    await step('rebalance: grouping by model shows one summary row per model with all proposals', async () => {
+      await page.getByTestId('group-by').selectOption('model');
+      await page.waitForSelector('[data-testid="group-grid"] .ag-row');
+      const counts = await page.$$eval('[data-testid="group-grid"] .ag-row [col-id="proposals"]', (c) => c.map((x) => Number(x.textContent)));
+      if (counts.reduce((a, b) => a + b, 0) !== proposals) throw new Error(`group rows add up to ${counts.join('+')}, expected ${proposals}`);
+      await shot(page, 'rebalance-02-grouped');
+      await page.locator('[data-testid="group-grid"] .ag-row [col-id="name"]').first().click();
+      await page.getByTestId('group-filter').waitFor();
+      const shown = await page.$eval('[data-testid="review-grid"]', () => document.querySelector('[data-testid="review-count"]')?.textContent ?? '');
+      if (!shown.startsWith(`${counts[0]} of ${proposals}`)) throw new Error(`drill-down shows "${shown}", expected ${counts[0]} of ${proposals}`);
+      await page.locator('[data-testid="group-filter"] button').click();
+    });
+
+    await step('rebalance: a row opens the trade drawer with every trade and its reason', async () => {
+      await page.locator('[data-testid="review-grid"] .ag-row[row-index="0"] [col-id="account"]').first().click();
+      await page.getByTestId('trade-drawer').waitFor();
+      await page.waitForSelector('[data-testid="trade"]');
+      const trades = await page.$$eval('[data-testid="trade"]', (t) => t.length);
+      const rowTrades = Number(await page.locator('[data-testid="review-grid"] .ag-row[row-index="0"] [col-id="trades"]').textContent());
+      if (trades !== rowTrades) throw new Error(`drawer lists ${trades} trades, the row says ${rowTrades}`);
+      const reasons = await page.$$eval('[data-testid="trade-reason"]', (r) => r.map((x) => x.textContent?.trim() ?? ''));
+      if (reasons.some((r) => r.length === 0)) throw new Error('a trade without a reason');
+      await shot(page, 'rebalance-03-trade-drawer');
+      await page.getByTestId('drawer-close').click();
+    });
+
+    await step('rebalance: selecting drafts and submitting marks them submitted (stored in IndexedDB)', () => submitSelected().catch(async (err: unknown) => {
+      await shot(page, 'rebalance-failed-submit');
+      const count = await page.getByTestId('review-count').textContent().catch(() => '');
+      const notice = await page.getByTestId('review-notice').textContent({ timeout: 500 }).catch(() => '');
+      throw new Error(`${(err as Error).message.split('\n')[0]} (count "${count}", notice "${notice}")`);
+    }));
+    async function submitSelected(): Promise<void> {
+      const pick = Math.min(2, proposals);
+      for (let i = 0; i < pick; i++) await page.locator(`[data-testid="review-grid"] .ag-row[row-index="${i}"] .ag-selection-checkbox input`).first().check();
+      await page.waitForFunction((n) => document.querySelector('[data-testid="review-count"]')?.textContent?.includes(`${n} selected`), pick);
+      await page.getByTestId('submit-selected').click();
+      await page.waitForFunction((n) => document.querySelector('[data-testid="review-notice"]')?.textContent?.startsWith(`${n} proposals submitted`), pick, { timeout: 10_000 });
+      await page.waitForFunction((n) => Array.from({ length: n }, (_, i) =>
+        document.querySelector(`[data-testid="review-grid"] .ag-row[row-index="${i}"] [col-id="status"]`)?.textContent?.trim()).every((t) => t === 'submitted'), pick, { timeout: 10_000 });
+      await page.getByTestId('status-filter').selectOption('submitted');
+      await page.waitForFunction((n) => document.querySelector('[data-testid="review-count"]')?.textContent?.startsWith(`${n} of`), pick);
+      await shot(page, 'rebalance-04-submitted');
+      // The local book (IndexedDB) holds the submitted status: a reload shows it.
+      await page.reload();
+      await page.waitForSelector('[data-testid="book-grid"] .ag-row', { timeout: 60_000 });
+      await page.getByTestId('tab-rebalance').click();
+      await page.getByTestId('status-filter').selectOption('submitted');
+      await page.waitForFunction((n) => document.querySelector('[data-testid="review-count"]')?.textContent?.startsWith(`${n} of`), pick, { timeout: 30_000 });
+    }
+
+    await step('rebalance: no page errors', async () => {
+      if (pageErrors.length) throw new Error(pageErrors.join('\n'));
+    });
+  } finally {
+    await context.close().catch(() => undefined);
+    await ui?.close();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// Standalone: `node --import tsx apps/desktop/e2e/rebalance.e2e.ts`
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const repoRoot = resolve(import.meta.dirname, '../../..');
+  const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  let passed = 0;
+  let failed = 0;
+  const step: Step = async (name, fn) => {
+    const t0 = Date.now();
+    try {
+      await fn();
+      passed++;
+      log(`  ✓ ${name} (${Date.now() - t0} ms)`);
+      return true;
+    } catch (err) {
+      failed++;
+      log(`  ✗ ${name}\n    ${(err as Error).message.split('\n').join('\n    ')}`);
+      return false;
+    }
+  };
+  (async () => {
+    mkdirSync(artifacts, { recursive: true });
+    if (isBuildStale(repoRoot)) await buildApp(repoRoot, log);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      await runRebalanceE2e({ repoRoot, browser, step, artifacts, log });
+    } finally {
+      await browser.close();
+    }
+  })().catch((err: unknown) => {
+    failed++;
+    log(`e2e rebalance: ${(err as Error).stack ?? String(err)}`);
+  }).finally(() => {
+    console.log(`e2e rebalance: ${passed} passed, ${failed} failed`);
+    process.exit(failed ? 1 : 0);
+  });
+}

@@ -1,0 +1,82 @@
+// The analytics controller in Node: real RxDB (memory) seeded with the small demo book, the real analytics service
+// behind a real Comlink MessageChannel in the worker pool, the real store. Offline (no sign-in): performance uses
+// the local closes only and says so; the harvest scan matches the service called directly on the same documents.
+import * as Comlink from 'comlink';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeBook } from '../../db/seed.ts';
+import { createAppStore, type AppState, type AppStore } from '../../stores/app-store.ts';
+import { openTestDb, smallBook } from '../../test-support.ts';
+import { createWorkerPool, type PoolEndpoint } from '../../workers/pool.ts';
+import { createAnalyticsClient } from '../../workers/analytics-client.ts';
+import { analyticsService, type AnalyticsApi } from '../../workers/analytics-service.ts';
+import { createAnalyticsController } from './analytics-controller.ts';
+
+const until = async (store: AppStore, pred: (s: AppState) => boolean, timeoutMs = 20_000): Promise<AppState> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!pred(store.getState())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the store');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return store.getState();
+};
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => { await cleanup?.(); cleanup = undefined; });
+
+async function start() {
+  const book = smallBook();
+  const db = await openTestDb();
+  await writeBook(db, book);
+  const store = createAppStore();
+  store.getState().setAppInfo({ version: 't', serverUrl: 'http://127.0.0.1:1', dataDir: '', shell: 'web' });
+  const pool = createWorkerPool<AnalyticsApi>(() => {
+    const { port1, port2 } = new MessageChannel();
+    Comlink.expose(analyticsService, port2);
+    return Object.assign(port1, { terminate: () => { port1.close(); port2.close(); } }) as unknown as PoolEndpoint;
+  }, { size: 1 });
+  const controller = createAnalyticsController({ db, store, client: createAnalyticsClient(pool) });
+  cleanup = async () => { controller.stop(); await db.close(); };
+  return { book, db, store, controller };
+}
+
+describe('analytics controller', () => {
+  it('computes an account\'s performance when the account is chosen, telling that history is local only', async () => {
+    const { book, store } = await start();
+    const account = book.accounts.find((a) => book.transactions.some((t) => t.accountId === a.id))!;
+    store.getState().selectAnalyticsHousehold(account.householdId);
+    store.getState().selectAnalyticsAccount(account.id);
+    const s = await until(store, (x) => x.analytics.performance.status !== 'loading' && x.analytics.performance.status !== 'idle');
+    expect(s.analytics.performance.error).toBe('');
+    expect(s.analytics.performance.view?.accountId).toBe(account.id);
+    expect(s.analytics.performance.historySource).toBe('local');
+    expect(s.analytics.performance.warning).toMatch(/not signed in/);
+  });
+
+  it('scans the chosen household for tax-loss harvesting like the engine does', async () => {
+    const { book, store } = await start();
+    const hh = book.households[0]!;
+    store.getState().selectAnalyticsHousehold(hh.id);
+    store.getState().setAnalyticsTab('harvest');
+    const s = await until(store, (x) => x.analytics.harvest.status === 'ready' || x.analytics.harvest.status === 'error');
+    expect(s.analytics.harvest.error).toBe('');
+    const asOf = book.prices.reduce((m, p) => (p.date > m ? p.date : m), '');
+    const direct = analyticsService.harvest({ // the engine's scan on the same documents, called directly
+      asOf, households: [{ id: hh.id, taxBracket: hh.taxBracket }], accounts: book.accounts.filter((a) => a.householdId === hh.id),
+      lots: book.lots.filter((l) => l.householdId === hh.id),
+      prices: book.prices.filter((p) => p.kind === 'security').map((p) => [p.symbol, p.closePrice]),
+      tlhGroups: book.securities.map((x) => [x.symbol, x.tlhGroup]),
+    });
+    expect(s.analytics.harvest.result?.totalTaxSavedCents).toBe(direct.totalTaxSavedCents);
+    expect(s.analytics.harvest.result?.candidates.map((c) => c.symbol)).toEqual(direct.candidates.map((c) => c.symbol));
+  });
+
+  it('scores the questionnaire and recommends a model of the band', async () => {
+    const { store, controller } = await start();
+    const s0 = await until(store, (x) => x.analytics.profile.items.length > 0);
+    for (const it of s0.analytics.profile.items) store.getState().setProfileAnswer(it.id, it.answers ? Object.keys(it.answers)[0]! : 40);
+    await controller.scoreProfile();
+    const v = store.getState().analytics.profile.view!;
+    expect(v.result.band).toBe('conservative');
+    expect(v.model === null || v.model.riskProfile === 'conservative').toBe(true);
+  });
+});

@@ -1,0 +1,159 @@
+// The analytics controller: joins RxDB, the store and the analytics workers. When the analytics screen's account,
+// benchmark or household changes it reads the documents it needs (transactions, lots, securities, local closes),
+// loads close history (./price-history.ts), runs the computation in the worker pool with progress, and writes the
+// result into the analytics slice. A newer request cancels the older one (its worker is terminated).
+import type { Account, DailyPrice, Household, Model, Security, TaxLot, Transaction } from '@aw/domain';
+import type { BookDatabase } from '../../db/book-db.ts';
+import type { AppStore } from '../../stores/app-store.ts';
+import { createAnalyticsClient, type AnalyticsClient } from '../../workers/analytics-client.ts';
+import { loadSignIn } from '../sync/session-store.ts';
+import { loadCloseHistory } from './price-history.ts';
+
+export interface AnalyticsController {
+  scoreProfile(): Promise<void>;
+  stop(): void;
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+const isCancel = (err: unknown): boolean => ['aborted', 'pool_terminated'].includes((err as { code?: string })?.code ?? '')
+  || (err as Error)?.name === 'AbortError';
+
+/** Sells in the 30 days up to `asOf`: treated as possible loss sales (a replacement must not buy them back). */
+function recentSales(txs: readonly Transaction[], asOf: string): { householdId: string; symbol: string; date: string }[] {
+  const start = new Date(Date.parse(`${asOf}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10);
+  return txs.filter((t) => t.type === 'sell' && t.date >= start && t.date <= asOf).map((t) => ({ householdId: t.householdId, symbol: t.symbol, date: t.date }));
+}
+
+export function createAnalyticsController(deps: { db: BookDatabase; store: AppStore; client?: AnalyticsClient; fetchFn?: typeof fetch }): AnalyticsController {
+  const { db, store } = deps;
+  const client = deps.client ?? createAnalyticsClient();
+  const a = () => store.getState();
+  let perfCtrl: AbortController | null = null;
+  let harvestCtrl: AbortController | null = null;
+  let stopped = false;
+
+  async function runPerformance(accountId: string, benchmark: string): Promise<void> {
+    perfCtrl?.abort();
+    const ctrl = new AbortController();
+    perfCtrl = ctrl;
+    a().patchPerformance({ status: 'loading', accountId, error: '', warning: '', progress: { stage: 'Reading transactions', done: 0, total: 1 } });
+    try {
+      const txs = (await db.transactions.find({ selector: { accountId } }).exec()).map((d) => d.toJSON() as Transaction)
+        .filter((t) => t.status === 'completed');
+      if (txs.length === 0) throw new Error('this account has no completed transactions to measure');
+      const symbols = [...new Set([...txs.map((t) => t.symbol).filter(Boolean), ...(benchmark ? [benchmark] : [])])];
+      const from = txs.reduce((m, t) => (t.date < m ? t.date : m), txs[0]!.date);
+      const latest = (await db.prices.find({ selector: { symbol: { $in: symbols } } }).exec()).map((d) => (d.toJSON() as DailyPrice).date);
+      const to = latest.reduce((m, d) => (d > m ? d : m), from);
+      const { serverUrl } = a().session;
+      const signIn = typeof localStorage !== 'undefined' ? loadSignIn(localStorage, serverUrl) : null;
+      const history = await loadCloseHistory({
+        db, serverUrl, token: signIn?.mode === 'signed-in' ? signIn.session.token : null, symbols, from, to,
+        fetchFn: deps.fetchFn, signal: ctrl.signal,
+        onProgress: (done, total) => { if (!ctrl.signal.aborted) a().patchPerformance({ progress: { stage: 'Loading price history', done, total } }); },
+      });
+      if (ctrl.signal.aborted) return;
+      const view = await client.accountPerformance({
+        accountId,
+        transactions: txs.map((t) => ({ id: t.id, date: t.date, accountId: t.accountId, type: t.type, symbol: t.symbol, quantity: t.quantity,
+          price: t.price, amountCents: t.amountCents, feesCents: t.feesCents, lotMethod: t.lotMethod })),
+        history: history.series, benchmarkSymbol: benchmark || undefined,
+      }, { signal: ctrl.signal, onProgress: (progress) => { if (!ctrl.signal.aborted) a().patchPerformance({ progress }); } });
+      if (ctrl.signal.aborted || stopped) return;
+      a().patchPerformance({ status: 'ready', view, progress: null, historySource: history.source,
+        warning: history.problem ? `Price history incomplete (${history.problem}); holdings without closes are valued at their last trade price.` : '' });
+    } catch (err) {
+      if (!isCancel(err) && !ctrl.signal.aborted && !stopped) a().patchPerformance({ status: 'error', error: errorText(err), progress: null });
+    }
+  }
+
+  async function runHarvest(householdId: string): Promise<void> {
+    harvestCtrl?.abort();
+    const ctrl = new AbortController();
+    harvestCtrl = ctrl;
+    a().patchHarvest({ status: 'loading', householdId, error: '', progress: { stage: 'Reading lots', done: 0, total: 1 } });
+    try {
+      const [hh, accounts, lots, txs, securities, prices] = await Promise.all([
+        db.households.findOne(householdId).exec(),
+        db.accounts.find({ selector: { householdId } }).exec(),
+        db.lots.find({ selector: { householdId } }).exec(),
+        db.transactions.find({ selector: { householdId } }).exec(),
+        db.securities.find().exec(),
+        db.prices.find({ selector: { kind: 'security' } }).exec(),
+      ]);
+      if (!hh) throw new Error(`household ${householdId} is not in the book`);
+      const household = hh.toJSON() as Household;
+      const closes = new Map<string, { date: string; p: number }>();
+      for (const d of prices) {
+        const p = d.toJSON() as DailyPrice;
+        const cur = closes.get(p.symbol);
+        if (!cur || p.date > cur.date) closes.set(p.symbol, { date: p.date, p: p.closePrice });
+      }
+      const asOf = [...closes.values()].reduce((m, c) => (c.date > m ? c.date : m), '');
+      if (!asOf) throw new Error('the local book has no prices');
+      if (ctrl.signal.aborted) return;
+      const result = await client.harvest({
+        asOf,
+        households: [{ id: household.id, taxBracket: household.taxBracket }],
+        accounts: accounts.map((d) => { const x = d.toJSON() as Account; return { id: x.id, householdId: x.householdId, type: x.type }; }),
+        lots: lots.map((d) => { const l = d.toJSON() as TaxLot; return { id: l.id, accountId: l.accountId, symbol: l.symbol, quantity: l.quantity,
+          costBasisCents: l.costBasisCents, acquiredDate: l.acquiredDate, holdingPeriodStart: l.holdingPeriodStart, washSaleAdjustmentCents: l.washSaleAdjustmentCents }; }),
+        prices: [...closes].map(([s, c]) => [s, c.p] as [string, number]),
+        tlhGroups: securities.map((d) => { const s = d.toJSON() as Security; return [s.symbol, s.tlhGroup] as [string, string]; }),
+        recentLossSales: recentSales(txs.map((d) => d.toJSON() as Transaction), asOf),
+      }, { signal: ctrl.signal, onProgress: (progress) => { if (!ctrl.signal.aborted) a().patchHarvest({ progress }); } });
+      if (ctrl.signal.aborted || stopped) return;
+      a().patchHarvest({ status: 'ready', result: { ...result, asOf }, progress: null });
+    } catch (err) {
+      if (!isCancel(err) && !ctrl.signal.aborted && !stopped) a().patchHarvest({ status: 'error', error: errorText(err), progress: null });
+    }
+  }
+
+  async function loadQuestionnaire(): Promise<void> {
+    try {
+      const q = await client.questionnaire();
+      if (!stopped) a().patchProfile({ version: q.version, items: q.items });
+    } catch (err) {
+      if (!isCancel(err) && !stopped) a().patchProfile({ status: 'error', error: errorText(err) });
+    }
+  }
+
+  // React to the screen's selection (and run once for the current one).
+  let last = { accountId: null as string | null, benchmark: '', householdId: null as string | null, tab: '' };
+  const react = () => {
+    const s = a().analytics;
+    const prev = last;
+    // Update first: starting a job writes the store synchronously, which calls react() again.
+    last = { accountId: s.accountId, benchmark: s.benchmark, householdId: s.householdId, tab: s.tab };
+    if (s.tab === 'performance' && s.accountId && (s.accountId !== prev.accountId || s.benchmark !== prev.benchmark || prev.tab !== 'performance')
+      && !(s.performance.status === 'ready' && s.performance.accountId === s.accountId && s.performance.view?.benchmarkSymbol === (s.benchmark || null))) {
+      void runPerformance(s.accountId, s.benchmark);
+    }
+    if (s.tab === 'harvest' && s.householdId && (s.householdId !== prev.householdId || prev.tab !== 'harvest')) void runHarvest(s.householdId);
+  };
+  const unsubscribe = store.subscribe(react);
+  react();
+  void loadQuestionnaire();
+
+  return {
+    async scoreProfile() {
+      const s = a();
+      const hh = s.book.households.find((h) => h.id === s.analytics.householdId);
+      a().patchProfile({ status: 'loading', error: '' });
+      try {
+        const models = s.book.models.map((m: Model) => ({ id: m.id, teamId: m.teamId, name: m.name, riskProfile: m.riskProfile }));
+        const view = await client.scoreProfile({ answers: s.analytics.profile.answers, models, teamId: hh?.teamId ?? '' });
+        if (!stopped) a().patchProfile({ status: 'ready', view });
+      } catch (err) {
+        if (!isCancel(err) && !stopped) a().patchProfile({ status: 'error', error: errorText(err), view: null });
+      }
+    },
+    stop() {
+      stopped = true;
+      unsubscribe();
+      perfCtrl?.abort();
+      harvestCtrl?.abort();
+      client.terminate();
+    },
+  };
+}

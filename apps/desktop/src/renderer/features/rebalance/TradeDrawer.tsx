@@ -1,0 +1,68 @@
+// The trade detail drawer: one proposal's summary, its trades (side, symbol, quantity, price, amount, estimated
+// gain) each with the engine's reason, and its warnings. Read from RxDB when opened (the grid rows carry no trades).
+import { useEffect, useState } from 'react';
+import type { Proposal } from '@aw/domain';
+import { gainClass, money, percent, price, quantity, signedMoney } from '../../grid/format.ts';
+import { useApp, useAppStore } from '../../stores/app-store.ts';
+import { useRebalanceController } from './controller-context.ts';
+
+export function TradeDrawer({ proposalId }: { proposalId: string }) {
+  const controller = useRebalanceController();
+  const store = useAppStore();
+  const row = useApp((s) => s.rebalance.rows.find((r) => r.id === proposalId));
+  const [proposal, setProposal] = useState<Proposal | null | undefined>(undefined);
+  const [error, setError] = useState('');
+  const status = row?.status;
+  useEffect(() => {
+    let live = true;
+    setError('');
+    controller.proposal(proposalId).then((p) => { if (live) setProposal(p); }, (e: unknown) => { if (live) setError(String((e as Error).message ?? e)); });
+    return () => { live = false; };
+  }, [controller, proposalId, status]);
+
+  return (
+    <aside className="trade-drawer" data-testid="trade-drawer" aria-label="Proposal trades">
+      <div className="panel-header">
+        <div>
+          <h2 data-testid="drawer-account">{row?.account ?? proposalId}</h2>
+          <div className="muted">{row?.household} · {row?.model} · <span className={`badge ${status ?? ''}`} data-testid="drawer-status">{status}</span></div>
+        </div>
+        <button type="button" className="icon-button" aria-label="Close" data-testid="drawer-close" onClick={() => store.getState().openTradeDrawer(null)}>✕</button>
+      </div>
+      {error && <div className="banner error">{error}</div>}
+      {proposal === null && <div className="banner warn">This proposal is no longer in the local book.</div>}
+      {proposal && (
+        <>
+          <div className="kpis">
+            <div className="kpi"><div className="kpi-label">Drift before → after</div><div className="kpi-value">{percent(proposal.driftBefore)} → {percent(proposal.driftAfter)}</div></div>
+            <div className="kpi"><div className="kpi-label">Buys / sells</div><div className="kpi-value">{money(proposal.buyCents)} / {money(proposal.sellCents)}</div></div>
+            <div className="kpi"><div className="kpi-label">Est. gain / tax</div><div className="kpi-value"><span className={gainClass(proposal.estGainCents)}>{signedMoney(proposal.estGainCents)}</span> / {money(proposal.estTaxCents)}</div></div>
+          </div>
+          <div className="panel-section"><div className="section-title">Why</div><div>{proposal.reason}</div></div>
+          {proposal.warnings.length > 0 && (
+            <div className="panel-section"><div className="section-title">Warnings</div>
+              <ul className="warning-list">{proposal.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+            </div>
+          )}
+          <div className="panel-section grow">
+            <div className="section-title">Trades <span className="muted">{proposal.trades.length}</span></div>
+            <ol className="trade-list" data-testid="trade-list">
+              {proposal.trades.map((t, i) => (
+                <li className="trade" key={i} data-testid="trade">
+                  <div className="trade-head">
+                    <span className={`trade-side ${t.side}`}>{t.side.toUpperCase()}</span>
+                    <b>{t.symbol}</b>
+                    <span>{quantity(t.quantity)} @ {price(t.price)}</span>
+                    {t.side === 'sell' && <span className={gainClass(t.estGainCents)}>gain {signedMoney(t.estGainCents)}</span>}
+                    <span className="trade-amount">{money(t.amountCents)}</span>
+                  </div>
+                  <div className="trade-reason" data-testid="trade-reason">{t.reason}</div>
+                </li>
+              ))}
+            </ol>
+          </div>
+        </>
+      )}
+    </aside>
+  );
+}

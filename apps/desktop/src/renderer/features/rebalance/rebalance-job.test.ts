@@ -1,0 +1,175 @@
+// The bulk job end to end on a real RxDB book (memory storage, schema-validated writes) with the real rebalance
+// service behind real Comlink MessageChannels standing in for Web Workers: chunking, one write per chunk, drafts
+// with the author, rows streamed into the store from RxDB's change events, cancel, and the bulk submit.
+import * as Comlink from 'comlink';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Proposal } from '@aw/domain';
+import { writeBook } from '../../db/seed.ts';
+import type { BookDatabase } from '../../db/book-db.ts';
+import { createAppStore, type AppStore } from '../../stores/app-store.ts';
+import { openTestDb, smallBook } from '../../test-support.ts';
+import { createRebalanceRunner, type RebalanceRunner } from '../../workers/rebalance-client.ts';
+import { createRebalanceService } from '../../workers/rebalance-service.ts';
+import { createRebalanceController } from './rebalance-controller.ts';
+import { jobContext, runBulkRebalance, selectAccounts } from './rebalance-job.ts';
+
+function inProcessRunner(size = 2): RebalanceRunner {
+  return createRebalanceRunner({
+    size,
+    createWorker: () => {
+      const { port1, port2 } = new MessageChannel();
+      Comlink.expose(createRebalanceService(), port2);
+      return Object.assign(port1, { terminate: () => { port1.close(); port2.close(); } }) as unknown as Worker;
+    },
+  });
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
+
+async function setup(households = 12): Promise<{ db: BookDatabase; store: AppStore; book: ReturnType<typeof smallBook> }> {
+  const db = await openTestDb();
+  const book = smallBook(households);
+  await writeBook(db, book);
+  cleanups.push(async () => { await db.remove(); });
+  const store = createAppStore();
+  store.getState().setHouseholds(book.households);
+  store.getState().setAccounts(book.accounts);
+  store.getState().setModels(book.models);
+  return { db, store, book };
+}
+
+
+describe('bulk rebalance job', () => {
+  it('rebalances every selected account in chunks, writing drafts one batch per chunk', async () => {
+    const { db, store, book } = await setup();
+    const runner = inProcessRunner();
+    cleanups.unshift(() => runner.terminate());
+    const writes: number[] = [];
+    const original = db.proposals.bulkInsert.bind(db.proposals);
+    db.proposals.bulkInsert = ((docs: Proposal[]) => { writes.push(docs.length); return original(docs); }) as typeof db.proposals.bulkInsert;
+
+    const result = await runBulkRebalance({ db, store, runner, chunkAccounts: 10, now: () => 1_800_000_000_000 }, { kind: 'drifted' }, new AbortController().signal);
+    expect(result.status).toBe('done');
+    const job = store.getState().rebalance.job;
+    expect(job.status).toBe('done');
+    expect(job.accountsDone).toBe(book.accounts.filter((a) => a.modelId).length);
+    expect(job.chunksTotal).toBeGreaterThan(2);
+    const stored = (await db.proposals.find().exec()).map((d) => d.toJSON() as Proposal);
+    expect(stored.length).toBe(result.proposals);
+    expect(stored.length).toBeGreaterThan(0);
+    // One bulk write per chunk that produced proposals, never one per account.
+    expect(writes.length).toBeLessThanOrEqual(job.chunksTotal);
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(stored.length);
+    for (const p of stored) {
+      expect(p.status).toBe('draft');
+      expect(p.authorId).toBe('u-alice');
+      expect(p.trades.length).toBeGreaterThan(0);
+      expect(p.trades.every((t) => t.reason.length > 0)).toBe(true);
+      expect(p.buyCents).toBe(p.trades.filter((t) => t.side === 'buy').reduce((s, t) => s + t.amountCents, 0));
+    }
+  });
+
+  it('gives the same trades for the same book (deterministic), whatever the chunk size', async () => {
+    const { db, store } = await setup(6);
+    const runner = inProcessRunner(2);
+    cleanups.unshift(() => runner.terminate());
+    let t = 1_800_000_000_000;
+    await runBulkRebalance({ db, store, runner, chunkAccounts: 4, now: () => t }, { kind: 'drifted' }, new AbortController().signal);
+    t += 1000;
+    await runBulkRebalance({ db, store, runner, chunkAccounts: 1000, now: () => t }, { kind: 'drifted' }, new AbortController().signal);
+    const docs = (await db.proposals.find().exec()).map((d) => d.toJSON() as Proposal);
+    const byRun = new Map<number, Map<string, string>>();
+    for (const p of docs) {
+      const m = byRun.get(p.createdAt) ?? new Map<string, string>();
+      m.set(p.accountId, JSON.stringify(p.trades));
+      byRun.set(p.createdAt, m);
+    }
+    const [a, b] = [...byRun.values()];
+    expect(a!.size).toBeGreaterThan(0);
+    expect([...a!.entries()].sort()).toEqual([...b!.entries()].sort());
+  });
+
+  it('cancel stops the job and keeps what was saved', async () => {
+    const { db, store } = await setup();
+    const runner = inProcessRunner(1);
+    cleanups.unshift(() => runner.terminate());
+    const ctrl = new AbortController();
+    const unsub = store.subscribe((s) => { if (s.rebalance.job.chunksDone >= 1) ctrl.abort(); });
+    const result = await runBulkRebalance({ db, store, runner, chunkAccounts: 4 }, { kind: 'drifted' }, ctrl.signal);
+    unsub();
+    expect(result.status).toBe('cancelled');
+    expect(store.getState().rebalance.job.status).toBe('cancelled');
+    expect(store.getState().rebalance.job.chunksDone).toBeLessThan(store.getState().rebalance.job.chunksTotal);
+    expect(await db.proposals.count().exec()).toBe(result.proposals);
+  });
+
+  it('selects accounts by model, team and name', async () => {
+    const { book } = await setup(10);
+    const model = book.accounts[0]!.modelId;
+    expect(selectAccounts(book.accounts, book.households, { kind: 'model', modelId: model }).every((a) => a.modelId === model)).toBe(true);
+    expect(selectAccounts(book.accounts, book.households, { kind: 'team', teamId: 'north' }).every((a) => a.teamId === 'north')).toBe(true);
+    const hh = book.households[1]!;
+    const byName = selectAccounts(book.accounts, book.households, { kind: 'search', text: hh.name.toUpperCase() });
+    expect(byName.length).toBeGreaterThan(0);
+    expect(byName.every((a) => a.householdId === hh.id || a.name.toLowerCase().includes(hh.name.toLowerCase()))).toBe(true);
+  });
+
+  it('builds the job context from the latest price per symbol', () => {
+    const ctx = jobContext([], [
+      { id: 'A|2026-01-01', symbol: 'A', date: '2026-01-01', closePrice: 10, kind: 'security', updatedAt: 0 },
+      { id: 'A|2026-01-02', symbol: 'A', date: '2026-01-02', closePrice: 11, kind: 'security', updatedAt: 0 },
+      { id: 'EURUSD|2026-01-02', symbol: 'EURUSD', date: '2026-01-02', closePrice: 1.1, kind: 'fx', updatedAt: 0 },
+      { id: 'USDJPY|2026-01-02', symbol: 'USDJPY', date: '2026-01-02', closePrice: 150, kind: 'fx', updatedAt: 0 },
+    ], []);
+    expect(ctx.asOf).toBe('2026-01-02');
+    expect(ctx.priceSymbols).toEqual(['A']);
+    expect([...ctx.prices]).toEqual([11]);
+    expect(ctx.fx).toEqual([['EUR', 1.1], ['JPY', 1 / 150]]);
+  });
+});
+
+describe('review rows and submit (controller)', () => {
+  it('streams job rows into the store from RxDB and submits a selection in one bulk write', async () => {
+    const { db, store } = await setup(8);
+    const runner = inProcessRunner(2);
+    const controller = createRebalanceController({ db, store, runner });
+    cleanups.unshift(() => controller.stop());
+    await controller.ensureLoaded();
+    expect(store.getState().rebalance.rows).toEqual([]);
+    const result = await controller.start({ kind: 'drifted' });
+    await new Promise((r) => setTimeout(r, 20));
+    const rows = store.getState().rebalance.rows;
+    expect(rows.length).toBe(result.proposals);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+    expect(rows.every((r) => r.status === 'draft' && r.household !== r.householdId)).toBe(true);
+
+    const upserts: number[] = [];
+    const original = db.proposals.bulkUpsert.bind(db.proposals);
+    db.proposals.bulkUpsert = ((docs: Proposal[]) => { upserts.push(docs.length); return original(docs); }) as typeof db.proposals.bulkUpsert;
+    const pick = rows.slice(0, Math.max(1, Math.floor(rows.length / 2))).map((r) => r.id);
+    expect(await controller.submit(pick)).toBe(pick.length);
+    expect(upserts).toEqual([pick.length]);
+    await new Promise((r) => setTimeout(r, 20));
+    const after = new Map(store.getState().rebalance.rows.map((r) => [r.id, r.status]));
+    for (const id of pick) expect(after.get(id)).toBe('submitted');
+    expect([...after.values()].filter((s) => s === 'draft').length).toBe(rows.length - pick.length);
+    // Submitting again changes nothing: only drafts are submitted.
+    expect(await controller.submit(pick)).toBe(0);
+    const p = await controller.proposal(pick[0]!);
+    expect(p?.status).toBe('submitted');
+  });
+
+  it('a fresh screen reads existing proposals page by page', async () => {
+    const { db, store } = await setup(8);
+    const runner = inProcessRunner(2);
+    cleanups.unshift(() => runner.terminate());
+    const result = await runBulkRebalance({ db, store, runner }, { kind: 'drifted' }, new AbortController().signal);
+    const store2 = createAppStore();
+    store2.setState({ book: store.getState().book });
+    const controller = createRebalanceController({ db, store: store2, runner: inProcessRunner(1) });
+    cleanups.unshift(() => controller.stop());
+    await controller.ensureLoaded();
+    expect(store2.getState().rebalance.rows.length).toBe(result.proposals);
+  });
+});

@@ -1,0 +1,195 @@
+// The bulk rebalance job: picks the accounts (all drifted / one model / one team / a name search), builds the job
+// context from RxDB (security master and ONE batched read of the latest prices), runs the chunks in the worker
+// pool and writes each chunk's proposals to RxDB in one bulkInsert as status 'draft' (only accounts that need
+// trades). Rows stream into the store as chunks finish. Also: reading proposals page by page for the review grid
+// and submitting a selection in one bulk write. Money integer cents; times ms.
+import type { Account, DailyPrice, Household, Model, Proposal, Security, TaxLot } from '@aw/domain';
+import type { BookDatabase } from '../../db/book-db.ts';
+import type { AppStore } from '../../stores/app-store.ts';
+import {
+  JobCancelledError, type ChunkOutput, type ChunkProposal, type RebalanceJobContext, type RebalanceRunner,
+} from '../../workers/rebalance-client.ts';
+import { reviewRow, type NameLookup, type ReviewRow } from './review-rows.ts';
+
+export type AccountScope =
+  | { kind: 'drifted' }
+  | { kind: 'model'; modelId: string }
+  | { kind: 'team'; teamId: string }
+  | { kind: 'search'; text: string };
+
+export const DEMO_AUTHOR_ID = 'u-alice';
+
+/** The accounts a scope selects (accounts without a model are never rebalanced). */
+export function selectAccounts(accounts: readonly Account[], households: readonly Household[], scope: AccountScope): Account[] {
+  const withModel = accounts.filter((a) => a.modelId !== '');
+  switch (scope.kind) {
+    case 'drifted': return withModel;
+    case 'model': return withModel.filter((a) => a.modelId === scope.modelId);
+    case 'team': return withModel.filter((a) => a.teamId === scope.teamId);
+    case 'search': {
+      const q = scope.text.trim().toLowerCase();
+      if (!q) return withModel;
+      const hhNames = new Map(households.map((h) => [h.id, h.name.toLowerCase()]));
+      return withModel.filter((a) => a.name.toLowerCase().includes(q) || a.id.toLowerCase().includes(q) || (hhNames.get(a.householdId) ?? '').includes(q));
+    }
+  }
+}
+
+/** Latest close per symbol (securities and FX) from the local price rows. */
+export function latestPrices(rows: readonly DailyPrice[]): Map<string, DailyPrice> {
+  const latest = new Map<string, DailyPrice>();
+  for (const p of rows) {
+    const prev = latest.get(p.symbol);
+    if (!prev || p.date > prev.date) latest.set(p.symbol, p);
+  }
+  return latest;
+}
+
+/** The job context every worker gets once: security master, batched prices, FX (USD per unit), models. */
+export function jobContext(securities: Security[], priceRows: readonly DailyPrice[], models: Model[]): RebalanceJobContext {
+  const latest = [...latestPrices(priceRows).values()];
+  const sec = latest.filter((p) => p.kind === 'security');
+  const fx: Array<[string, number]> = [];
+  for (const p of latest) {
+    if (p.kind !== 'fx' || !(p.closePrice > 0)) continue;
+    if (p.symbol.endsWith('USD') && p.symbol.length === 6) fx.push([p.symbol.slice(0, 3), p.closePrice]);
+    else if (p.symbol.startsWith('USD') && p.symbol.length === 6) fx.push([p.symbol.slice(3), 1 / p.closePrice]);
+  }
+  const asOf = sec.reduce((d, p) => (p.date > d ? p.date : d), '0000-00-00');
+  return { asOf, securities, priceSymbols: sec.map((p) => p.symbol), prices: sec.map((p) => p.closePrice), models, fx };
+}
+
+/** Lots of the accounts' households: indexed queries, a few dozen households at a time (short main-thread tasks). */
+export async function loadLots(db: BookDatabase, accounts: readonly Account[], householdsPerQuery = 48): Promise<TaxLot[]> {
+  const ids = [...new Set(accounts.map((a) => a.householdId))];
+  const wanted = new Set(accounts.map((a) => a.id));
+  const out: TaxLot[] = [];
+  for (let i = 0; i < ids.length; i += householdsPerQuery) {
+    // One equality query per household (an index range on [householdId]); $in would not use the index.
+    const results = await Promise.all(ids.slice(i, i + householdsPerQuery).map((id) => db.lots.find({ selector: { householdId: id } }).exec()));
+    for (const d of results.flat()) {
+      const l = d.toJSON() as TaxLot;
+      if (wanted.has(l.accountId)) out.push(l);
+    }
+  }
+  return out;
+}
+
+export function proposalDoc(p: ChunkProposal, id: string, authorId: string, now: number): Proposal {
+  return {
+    id, teamId: p.teamId, householdId: p.householdId, accountId: p.accountId, modelId: p.modelId, authorId, status: 'draft',
+    reason: p.reason.slice(0, 2000), trades: p.trades.map((t) => ({ ...t, reason: t.reason.slice(0, 1000) })), accountRevision: p.accountRevision,
+    driftBefore: p.driftBefore, driftAfter: p.driftAfter, buyCents: p.buyCents, sellCents: p.sellCents, estGainCents: p.estGainCents,
+    estTaxCents: p.estTaxCents, warnings: p.warnings.slice(0, 200).map((w) => w.slice(0, 1000)), approverId: '', decidedAt: 0, executedAt: 0, batchId: '',
+    createdAt: now, updatedAt: now,
+  };
+}
+
+export interface BulkJobDeps {
+  db: BookDatabase;
+  store: AppStore;
+  runner: RebalanceRunner;
+  now?: () => number;
+  /** Accounts per chunk (default 1,000). */
+  chunkAccounts?: number;
+}
+
+export interface BulkJobResult { status: 'done' | 'cancelled' | 'error'; proposals: number; accounts: number; seconds: number; message: string }
+
+/** Runs one bulk job; the caller's AbortController cancels it. Never throws: the outcome is in the store and the result. */
+export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, signal: AbortSignal): Promise<BulkJobResult> {
+  const { db, store, runner } = deps;
+  const now = deps.now ?? Date.now;
+  const act = () => store.getState();
+  const t0 = performance.now();
+  const { accounts: allAccounts, households, models } = act().book;
+  const accounts = selectAccounts(allAccounts, households, scope);
+  const authorId = act().sync.session?.user.id || DEMO_AUTHOR_ID;
+  let proposals = 0;
+  act().rebalanceJobUpdate({
+    status: 'preparing', message: `Preparing ${accounts.length.toLocaleString('en-US')} accounts…`, accountsTotal: accounts.length,
+    accountsDone: 0, chunksDone: 0, chunksTotal: 0, elapsedMs: 0, etaMs: NaN, proposalsWritten: 0, workers: runner.size,
+  });
+  try {
+    const [securityDocs, priceDocs] = await Promise.all([db.securities.find().exec(), db.prices.find().exec()]);
+    const context = jobContext(securityDocs.map((d) => d.toJSON() as Security), priceDocs.map((d) => d.toJSON() as DailyPrice), models);
+    const jobId = `rb${now().toString(36)}`;
+    act().rebalanceJobUpdate({ status: 'running', message: '' });
+    const summary = await runner.run({
+      context, households, accounts, signal, chunkAccounts: deps.chunkAccounts,
+      loadLots: (chunk) => loadLots(db, chunk),
+      write: async (out: ChunkOutput) => {
+        const at = now();
+        const docs = out.proposals.filter((p) => p.trades.length > 0).map((p) => proposalDoc(p, `${jobId}-${p.accountId}`.slice(0, 64), authorId, at));
+        if (docs.length > 0) {
+          const res = await db.proposals.bulkInsert(docs);
+          if (res.error.length > 0) throw new Error(`could not save ${res.error.length} proposals: ${res.error[0]!.status}`);
+        }
+        (out as ChunkOutput & { written?: Proposal[] }).written = docs;
+      },
+      // The rows themselves reach the grid from RxDB's change events (see rebalance-controller.ts).
+      onChunk: (out, progress) => {
+        proposals += (out as ChunkOutput & { written?: Proposal[] }).written?.length ?? 0;
+        act().rebalanceJobUpdate({
+          accountsDone: progress.itemsDone, chunksDone: progress.chunksDone, chunksTotal: progress.chunksTotal,
+          elapsedMs: progress.elapsedMs, etaMs: progress.etaMs, proposalsWritten: proposals,
+        });
+      },
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    act().rebalanceJobUpdate({ status: 'done', accountsDone: summary.itemsDone, chunksDone: summary.chunksDone, chunksTotal: summary.chunksTotal,
+      elapsedMs: summary.elapsedMs, etaMs: 0,
+      message: `${proposals.toLocaleString('en-US')} proposals from ${accounts.length.toLocaleString('en-US')} accounts in ${seconds.toFixed(1)} s` });
+    return { status: 'done', proposals, accounts: accounts.length, seconds, message: '' };
+  } catch (err) {
+    const seconds = (performance.now() - t0) / 1000;
+    if (err instanceof JobCancelledError || signal.aborted) {
+      act().rebalanceJobUpdate({ status: 'cancelled', etaMs: NaN, message: `Cancelled: ${proposals.toLocaleString('en-US')} proposals saved before the cancel` });
+      return { status: 'cancelled', proposals, accounts: accounts.length, seconds, message: '' };
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    act().rebalanceJobUpdate({ status: 'error', message: `Rebalance failed: ${message}` });
+    return { status: 'error', proposals, accounts: accounts.length, seconds, message };
+  }
+}
+
+const yieldToUi = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/**
+ * Reads every proposal page by page (primary-key ranges, no skip): the first page small so the grid paints at
+ * once, the rest appended between short tasks. `onPage` gets each page's rows.
+ */
+export async function loadProposalRows(db: BookDatabase, names: NameLookup, onPage: (rows: ReviewRow[], first: boolean) => void,
+  opts: { pageSize?: number; firstPage?: number; signal?: AbortSignal } = {}): Promise<number> {
+  let last = '';
+  let n = 0;
+  let first = true;
+  while (!opts.signal?.aborted) {
+    const limit = first ? (opts.firstPage ?? 200) : (opts.pageSize ?? 2000);
+    const docs = await db.proposals.find({ selector: last ? { id: { $gt: last } } : {}, sort: [{ id: 'asc' }], limit }).exec();
+    if (opts.signal?.aborted) break;
+    onPage(docs.map((d) => reviewRow(d._data as unknown as Proposal, names)), first);
+    first = false;
+    n += docs.length;
+    if (docs.length < limit) break;
+    last = docs[docs.length - 1]!.primary;
+    await yieldToUi();
+  }
+  return n;
+}
+
+export class SubmitError extends Error {
+  override name = 'SubmitError';
+}
+
+/** Submits the selected draft proposals for approval in ONE bulk write; returns the updated rows. */
+export async function submitProposals(db: BookDatabase, ids: readonly string[], names: NameLookup, now = Date.now()): Promise<ReviewRow[]> {
+  if (ids.length === 0) return [];
+  const found = await db.proposals.findByIds([...ids]).exec();
+  const docs = [...found.values()].map((d) => d.toJSON() as Proposal).filter((p) => p.status === 'draft')
+    .map((p) => ({ ...p, trades: p.trades.map((t) => ({ ...t, lotIds: [...t.lotIds] })), warnings: [...p.warnings], status: 'submitted' as const, updatedAt: now }));
+  if (docs.length === 0) return [];
+  const res = await db.proposals.bulkUpsert(docs);
+  if (res.error.length > 0) throw new SubmitError(`could not submit ${res.error.length} of ${docs.length} proposals`);
+  return docs.map((p) => reviewRow(p, names));
+}

@@ -1,0 +1,26 @@
+// AG Grid setup for every grid of the app: community modules registered once, one dense dark theme.
+import { AllCommunityModule, ModuleRegistry, colorSchemeDark, themeQuartz } from 'ag-grid-community';
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+export const gridTheme = themeQuartz.withPart(colorSchemeDark).withParams({
+  backgroundColor: '#11161d',
+  foregroundColor: '#d5dbe3',
+  headerBackgroundColor: '#161c24',
+  headerTextColor: '#8b98a9',
+  oddRowBackgroundColor: '#131920',
+  borderColor: '#232b36',
+  accentColor: '#4c9aff',
+  selectedRowBackgroundColor: '#1b2b44',
+  rowHoverColor: '#18212c',
+  fontFamily: 'Inter, "Segoe UI", system-ui, -apple-system, sans-serif',
+  fontSize: 12,
+  headerFontSize: 11,
+  headerFontWeight: 600,
+  spacing: 5,
+  rowHeight: 28,
+  headerHeight: 30,
+  wrapperBorderRadius: 0,
+  borderRadius: 3,
+  cellHorizontalPaddingScale: 0.8,
+});

@@ -1,0 +1,31 @@
+// Test helpers for renderer modules in Node: a real RxDB book on memory storage (dev mode: schema-validated
+// writes), a small deterministic demo book, and a valuation client whose "worker" is the real valuation service
+// behind a real Comlink MessageChannel.
+import * as Comlink from 'comlink';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { openBookDb, type BookDatabase } from './db/book-db.ts';
+import type { BookPayload } from './db/book-payload.ts';
+import { createWorkerPool, type PoolEndpoint } from './workers/pool.ts';
+import { demoService } from './workers/demo-service.ts';
+import { createValuationClient, type ValuationClient } from './workers/valuation-client.ts';
+import { valuationService, type ValuationApi } from './workers/valuation-service.ts';
+
+let n = 0;
+export const openTestDb = (): Promise<BookDatabase> =>
+  openBookDb(getRxStorageMemory(), { name: `test-book-${Date.now()}-${n++}`, devMode: true, multiInstance: false });
+
+const cache = new Map<number, BookPayload>();
+/** The demo book of `households` households (seed 42), as the first load writes it. */
+export function smallBook(households = 3): BookPayload {
+  if (!cache.has(households)) cache.set(households, demoService.generateDemoBook(households, 42));
+  return structuredClone(cache.get(households)!);
+}
+
+export function inProcessValuationClient(): ValuationClient {
+  const pool = createWorkerPool<ValuationApi>(() => {
+    const { port1, port2 } = new MessageChannel();
+    Comlink.expose(valuationService, port2);
+    return Object.assign(port1, { terminate: () => { port1.close(); port2.close(); } }) as unknown as PoolEndpoint;
+  }, { size: 1 });
+  return createValuationClient(pool);
+}

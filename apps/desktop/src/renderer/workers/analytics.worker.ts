@@ -1,0 +1,5 @@
+// Web Worker entry: exposes the analytics service (performance, tax-loss harvesting, risk profile) over Comlink.
+import * as Comlink from 'comlink';
+import { analyticsService } from './analytics-service.ts';
+
+Comlink.expose(analyticsService);

@@ -1,0 +1,126 @@
+// The UI side of the bulk rebalance: a pool of Comlink Web Workers (one per core, navigator.hardwareConcurrency)
+// running the engine's job layer — accounts chunked by household (~1,000 per chunk), chunks run with bounded
+// concurrency, each chunk's lots read, packed into transferable typed arrays, rebalanced in a worker and written
+// back (one batch per chunk) before the next chunk starts on that slot. Progress, ETA and cancel come from
+// runJob; cancelling terminates the workers (the only way to stop CPU-bound work) and the next job starts fresh.
+// The UI thread only reads, packs and writes; it never computes a rebalance.
+import * as Comlink from 'comlink';
+import type { Account, Household, TaxLot } from '@aw/domain';
+import {
+  chunkByGroup, createWorkerPool, JobCancelledError, packChunk, runJob,
+  type ChunkOutput, type JobSummary, type RebalanceChunk, type RebalanceJobContext, type WorkerPool,
+} from '@aw/engine/workers';
+import type { JobProgress, RebalanceWorkerApi } from './rebalance-types.ts';
+
+export type { ChunkOutput, ChunkProposal, JobProgress, RebalanceJobContext } from './rebalance-types.ts';
+export type { JobSummary } from '@aw/engine/workers';
+export { JobCancelledError };
+
+export const DEFAULT_CHUNK_ACCOUNTS = 1000;
+
+export interface BulkRebalanceInput {
+  context: RebalanceJobContext;
+  households: ReadonlyArray<Pick<Household, 'id' | 'taxBracket'>>;
+  /** The selected accounts (any order; grouped by household before chunking). */
+  accounts: readonly Account[];
+  /** Lots of the given accounts (one chunk's worth; read in a few indexed queries, never one per account). */
+  loadLots(accounts: readonly Account[]): Promise<TaxLot[]>;
+  /** Persist one chunk's proposals in one batch; resolves before the chunk counts as done. */
+  write(output: ChunkOutput): Promise<void>;
+  /** A chunk is done (computed and written), in completion order. */
+  onChunk?(output: ChunkOutput, progress: JobProgress): void;
+  chunkAccounts?: number;
+  signal?: AbortSignal;
+}
+
+export interface RebalanceRunner {
+  readonly size: number;
+  run(input: BulkRebalanceInput): Promise<JobSummary>;
+  terminate(): void;
+}
+
+interface Task { version: number; context: RebalanceJobContext; chunk: RebalanceChunk; transfer: ArrayBuffer[] }
+
+/** Accounts grouped by household (households in first-seen order), so chunkByGroup keeps households whole. */
+export function groupByHousehold(accounts: readonly Account[]): Account[] {
+  const groups = new Map<string, Account[]>();
+  for (const a of accounts) {
+    const g = groups.get(a.householdId);
+    if (g) g.push(a); else groups.set(a.householdId, [a]);
+  }
+  return [...groups.values()].flat();
+}
+
+export function createRebalanceRunner(opts: { size?: number; createWorker?: () => Worker } = {}): RebalanceRunner {
+  const size = Math.max(1, opts.size ?? (typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 2) ?? 2);
+  const createWorker = opts.createWorker
+    ?? (() => new Worker(new URL('./rebalance.worker.ts', import.meta.url), { type: 'module', name: 'rebalance' }));
+  let pool: WorkerPool<Task, ChunkOutput> | null = null;
+  let version = 0;
+  const getPool = (): WorkerPool<Task, ChunkOutput> => {
+    pool ??= createWorkerPool<Task, ChunkOutput>(() => {
+      const worker = createWorker();
+      const remote = Comlink.wrap<RebalanceWorkerApi>(worker);
+      let initialized = -1;
+      return {
+        async run(task) {
+          if (initialized !== task.version) {
+            await remote.init(task.context);
+            initialized = task.version;
+          }
+          return remote.run(Comlink.transfer(task.chunk, task.transfer));
+        },
+        terminate() {
+          remote[Comlink.releaseProxy]();
+          worker.terminate();
+        },
+      };
+    }, size);
+    return pool;
+  };
+  const kill = (): void => {
+    const p = pool;
+    pool = null;
+    void p?.terminate().catch(() => undefined);
+  };
+
+  return {
+    size,
+    async run(input) {
+      const accounts = groupByHousehold(input.accounts);
+      const ranges = chunkByGroup(accounts.map((a) => a.householdId), input.chunkAccounts ?? DEFAULT_CHUNK_ACCOUNTS);
+      const households = new Map(input.households.map((h) => [h.id, h]));
+      const jobVersion = ++version;
+      const p = getPool();
+      const onAbort = () => kill();
+      input.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await runJob({
+          chunks: ranges, sizeOf: (r) => r.end - r.start, concurrency: p.size, signal: input.signal,
+          execute: async (r) => {
+            const slice = accounts.slice(r.start, r.end);
+            const lots = await input.loadLots(slice);
+            const byAccount = new Map<string, TaxLot[]>();
+            for (const l of lots) {
+              const list = byAccount.get(l.accountId);
+              if (list) list.push(l); else byAccount.set(l.accountId, [l]);
+            }
+            const hh = [...new Set(slice.map((a) => a.householdId))].map((id) => {
+              const h = households.get(id);
+              return { id, taxBracket: h?.taxBracket ?? 0.24 };
+            });
+            const { chunk, transfer } = packChunk(hh, slice, (id) => byAccount.get(id) ?? []);
+            const out = await p.run({ version: jobVersion, context: input.context, chunk, transfer });
+            if (input.signal?.aborted) throw new JobCancelledError({ chunksDone: 0, chunksTotal: ranges.length, itemsDone: 0, itemsTotal: accounts.length, elapsedMs: 0, etaMs: NaN });
+            await input.write(out);
+            return out;
+          },
+          onResult: (out, _i, progress) => input.onChunk?.(out, progress),
+        });
+      } finally {
+        input.signal?.removeEventListener('abort', onAbort);
+      }
+    },
+    terminate: kill,
+  };
+}

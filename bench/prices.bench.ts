@@ -1,0 +1,265 @@
+// Market price hub benchmark (issue 5). Everything on 127.0.0.1, the server in its own process, clients and the
+// provider in other processes:
+//   1. max ingest: one provider pushes acknowledged batches as fast as the server takes them, no clients;
+//   2. delivery: `clients` stream connections × `symbols-per-client` symbols over a universe of `universe`,
+//      `ticks-per-sec` through the ws ingest endpoint for `seconds`; latency = receipt − tick time; server RSS sampled;
+//   3. idle: a fresh server, `idle-connections` authenticated connections each subscribed to 50 symbols; server
+//      memory per connection = (RSS after − RSS before) / connections, both after a GC.
+// Options: --clients N --symbols-per-client K --universe U --ticks-per-sec R --seconds S --max-ingest-seconds S
+//          --idle-connections N --smoke. Progress on stderr, a table and the JSON line on stdout.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { generateMarket } from '@aw/demo';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const smoke = argv.includes('--smoke');
+const num = (name: string, full: number, small: number): number => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : smoke ? small : full;
+};
+const cfg = {
+  clients: num('clients', 1000, 20),
+  symbolsPerClient: num('symbols-per-client', 50, 50),
+  universe: num('universe', 5000, 500),
+  ticksPerSec: num('ticks-per-sec', 50_000, 2_000),
+  seconds: num('seconds', 30, 2),
+  maxIngestSeconds: num('max-ingest-seconds', 10, 2),
+  idleConnections: num('idle-connections', 10_000, 200),
+  warmupSeconds: num('warmup-seconds', 3, 1),
+  seed: 7,
+};
+const log = (msg: string) => process.stderr.write(`[prices] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+process.on('unhandledRejection', (err) => {
+  log(`failed: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});
+process.on('uncaughtException', (err) => {
+  log(`failed: ${err.stack ?? err.message}`);
+  process.exit(1);
+});
+
+interface ServerProc { url: string; tokens: { alice: string; feed: string }; child: ChildProcess }
+
+async function startServer(): Promise<ServerProc> {
+  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}`;
+  const child = spawn('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(here, '..') });
+  children.add(child);
+  const rl = createInterface({ input: child.stdout! });
+  const line = await new Promise<string>((resolve, reject) => {
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited early (${code})`)));
+  });
+  return { ...JSON.parse(line), child };
+}
+
+async function stopServer(s: ServerProc) {
+  s.child.kill('SIGTERM');
+  await new Promise((r) => s.child.once('exit', r));
+}
+
+/** The server's memory and counters; retried because a loaded server may reset a reused keep-alive socket. */
+async function stats(s: ServerProc, gc = false): Promise<Record<string, any>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await fetch(`${s.url}/bench/stats${gc ? '?gc=1' : ''}`, { headers: { connection: 'close' } });
+      return (await r.json()) as Record<string, any>;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await sleep(200 * attempt);
+    }
+  }
+}
+
+/** A forked helper process and a way to await its next message matching a key. */
+function helper(file: string) {
+  const child = fork(join(here, 'prices', file), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.add(child);
+  const queue: any[] = [];
+  const waiters: Array<{ key: string; resolve: (m: any) => void }> = [];
+  child.on('message', (m: any) => {
+    const w = waiters.findIndex((x) => x.key in m);
+    if (w >= 0) waiters.splice(w, 1)[0].resolve(m);
+    else queue.push(m);
+  });
+  const next = (key: string): Promise<any> => {
+    const i = queue.findIndex((m) => key in m);
+    if (i >= 0) return Promise.resolve(queue.splice(i, 1)[0]);
+    return new Promise((resolve) => waiters.push({ key, resolve }));
+  };
+  return { child, next, send: (m: object) => child.send(m) };
+}
+
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function subscriptions(n: number, universe: string[], k: number, seed: number): string[][] {
+  const rand = prng(seed);
+  return Array.from({ length: n }, () => {
+    const set = new Set<string>();
+    while (set.size < Math.min(k, universe.length)) set.add(universe[Math.floor(rand() * universe.length)]);
+    return [...set];
+  });
+}
+
+async function openClients(s: ServerProc, subs: string[][], perProc: number) {
+  const procs = [];
+  for (let i = 0; i < subs.length; i += perProc) {
+    const h = helper('clients.ts');
+    await h.next('up');
+    h.send({ cmd: 'start', url: s.url, token: s.tokens.alice, subs: subs.slice(i, i + perProc) });
+    procs.push(h);
+  }
+  let ready = 0;
+  let failed = 0;
+  for (const p of procs) {
+    const r = await p.next('ready');
+    ready += r.ready;
+    failed += r.failed;
+    if (r.failed) log(`client process: ${r.failed} connections failed (${r.firstError})`);
+  }
+  return { procs, ready, failed };
+}
+
+const percentile = (hist: Map<number, number>, q: number): number => {
+  const total = [...hist.values()].reduce((a, b) => a + b, 0);
+  if (!total) return NaN;
+  let seen = 0;
+  for (const ms of [...hist.keys()].sort((a, b) => a - b)) {
+    seen += hist.get(ms)!;
+    if (seen >= q * total) return ms;
+  }
+  return NaN;
+};
+
+const symbols = generateMarket({ seed: cfg.seed, securities: cfg.universe, years: 1 }).securities.map((s) => s.symbol);
+log(`universe ${symbols.length} symbols; config ${JSON.stringify(cfg)}`);
+
+// 1 + 2: one server for max ingest, then delivery.
+const server = await startServer();
+const feeder = helper('feeder.ts');
+await feeder.next('up');
+log(`max ingest for ${cfg.maxIngestSeconds} s, no clients`);
+const before = await stats(server);
+feeder.send({ cmd: 'run', url: server.url, token: server.tokens.feed, symbols, mode: 'max', ticksPerSec: 0, seconds: cfg.maxIngestSeconds, batch: 5000, inflight: 4 });
+const maxRun = await feeder.next('sent');
+const afterMax = await stats(server);
+const maxIngestTicksPerSec = Math.round(maxRun.accepted / maxRun.seconds);
+const cpuSec = (a: Record<string, any>, b: Record<string, any>) => (b.cpu.user + b.cpu.system - a.cpu.user - a.cpu.system) / 1e6;
+const maxIngestServerCpuPct = Math.round((cpuSec(before, afterMax) / maxRun.seconds) * 100);
+// Ticks per second of server CPU (all its threads, SQLite included): the capacity when the server owns a core,
+// independent of how much of the shared machine the server process was given during the run.
+const maxIngestTicksPerCpuSec = Math.round((afterMax.pipeline.accepted - before.pipeline.accepted) / Math.max(1e-6, cpuSec(before, afterMax)));
+log(`max ingest: ${maxRun.accepted} ticks accepted in ${maxRun.seconds.toFixed(1)} s = ${maxIngestTicksPerSec}/s (server counted ${afterMax.pipeline.accepted - before.pipeline.accepted}, server CPU ${maxIngestServerCpuPct}%)`);
+
+log(`opening ${cfg.clients} stream clients × ${cfg.symbolsPerClient} symbols`);
+const subs = subscriptions(cfg.clients, symbols, cfg.symbolsPerClient, cfg.seed);
+const perProc = Math.max(1, Math.ceil(cfg.clients / Math.min(4, Math.ceil(cfg.clients / 200))));
+const delivery = await openClients(server, subs, perProc);
+log(`${delivery.ready} clients ready in ${delivery.procs.length} processes; streaming ${cfg.ticksPerSec} ticks/s for ${cfg.warmupSeconds}+${cfg.seconds} s`);
+feeder.send({ cmd: 'run', url: server.url, token: server.tokens.feed, symbols, mode: 'paced', ticksPerSec: cfg.ticksPerSec, seconds: cfg.warmupSeconds + cfg.seconds, batch: 0, inflight: 0 });
+await sleep(cfg.warmupSeconds * 1000);
+for (const p of delivery.procs) p.send({ cmd: 'measure' });
+for (const p of delivery.procs) await p.next('measuring');
+const rssSamples: number[] = [];
+const hubBefore = await stats(server);
+const measureStart = performance.now();
+const sampler = setInterval(() => void stats(server).then((s) => rssSamples.push(s.rss), (e: Error) => log(`RSS sample failed: ${e.message}`)), 1000);
+const paced = await feeder.next('sent');
+clearInterval(sampler);
+const measuredSec = (performance.now() - measureStart) / 1000;
+await sleep(300);
+const hubAfter = await stats(server);
+const hist = new Map<number, number>();
+let delivered = 0;
+let messages = 0;
+for (const p of delivery.procs) {
+  p.send({ cmd: 'report' });
+  const r = await p.next('hist');
+  for (const [ms, n] of r.hist as Array<[number, number]>) hist.set(ms, (hist.get(ms) ?? 0) + n);
+  delivered += r.ticks;
+  messages += r.messages;
+}
+for (const p of delivery.procs) p.send({ cmd: 'exit' });
+const serverIngested = (hubAfter.pipeline.accepted - hubBefore.pipeline.accepted) / measuredSec;
+const rssMb = rssSamples.map((r) => r / 2 ** 20);
+const rssFirst = rssMb[0] ?? NaN;
+const rssLast = rssMb.at(-1) ?? NaN;
+const rssDriftPct = ((Math.max(...rssMb) - Math.min(...rssMb)) / Math.min(...rssMb)) * 100;
+const deliveryServerCpuPct = Math.round((cpuSec(hubBefore, hubAfter) / measuredSec) * 100);
+log(`delivery: ${delivered} ticks in ${messages} messages; feeder sent ${paced.sent} (max buffered ${paced.maxBuffered} B); server CPU ${deliveryServerCpuPct}%`);
+feeder.send({ cmd: 'exit' });
+
+// 3: idle connections, on a fresh server (the smoke size reuses the first one to stay short).
+if (!smoke) await stopServer(server);
+const idleServer = smoke ? server : await startServer();
+await sleep(smoke ? 300 : 2000);
+const idleBefore = await stats(idleServer, true);
+log(`opening ${cfg.idleConnections} idle connections × 50 symbols`);
+const idle = await openClients(idleServer, subscriptions(cfg.idleConnections, symbols, 50, cfg.seed + 1), 2500);
+await sleep(2000);
+const idleAfter = await stats(idleServer, true);
+const bytesPerIdleConnection = Math.round((idleAfter.rss - idleBefore.rss) / Math.max(1, idle.ready));
+const heapPerIdleConnection = Math.round((idleAfter.heapUsed - idleBefore.heapUsed) / Math.max(1, idle.ready));
+for (const p of idle.procs) p.send({ cmd: 'exit' });
+await stopServer(idleServer);
+
+const result = {
+  bench: 'prices',
+  clients: delivery.ready,
+  symbolsPerClient: cfg.symbolsPerClient,
+  universe: symbols.length,
+  ticksPerSec: Math.round(serverIngested),
+  targetTicksPerSec: cfg.ticksPerSec,
+  seconds: cfg.seconds,
+  maxIngestTicksPerSec,
+  maxIngestServerCpuPct,
+  maxIngestTicksPerCpuSec,
+  deliveryP50Ms: percentile(hist, 0.5),
+  deliveryP99Ms: percentile(hist, 0.99),
+  deliveryMaxMs: Math.max(...hist.keys()),
+  deliveredTicksPerSec: Math.round(delivered / measuredSec),
+  messagesPerSec: Math.round(messages / measuredSec),
+  deliveryServerCpuPct,
+  superseded: hubAfter.hub.ticksSuperseded - hubBefore.hub.ticksSuperseded,
+  backpressureSkips: hubAfter.hub.backpressureSkips - hubBefore.hub.backpressureSkips,
+  serverRssMb: Math.round(rssLast),
+  serverRssStartMb: Math.round(rssFirst),
+  rssDriftPct: Math.round(rssDriftPct * 10) / 10,
+  idleConnections: idle.ready,
+  bytesPerIdleConnection,
+  heapBytesPerIdleConnection: heapPerIdleConnection,
+};
+
+const rows: Array<[string, string, string]> = [
+  ['max ingest (no clients)', `${maxIngestTicksPerSec.toLocaleString('en-US')} ticks/s (server CPU ${maxIngestServerCpuPct}%)`, '≥ 250,000'],
+  ['ingest per server CPU second', `${maxIngestTicksPerCpuSec.toLocaleString('en-US')} ticks`, ''],
+  ['ingest during delivery', `${result.ticksPerSec.toLocaleString('en-US')} ticks/s (server CPU ${deliveryServerCpuPct}%)`, `${cfg.ticksPerSec.toLocaleString('en-US')} offered`],
+  ['clients × symbols', `${result.clients} × ${cfg.symbolsPerClient}`, `${cfg.clients} × ${cfg.symbolsPerClient}`],
+  ['delivery p50 / p99 / max', `${result.deliveryP50Ms} / ${result.deliveryP99Ms} / ${result.deliveryMaxMs} ms`, 'p99 < 100 ms'],
+  ['delivered', `${result.deliveredTicksPerSec.toLocaleString('en-US')} ticks/s in ${result.messagesPerSec.toLocaleString('en-US')} msgs/s`, ''],
+  ['server RSS start → end (spread)', `${result.serverRssStartMb} → ${result.serverRssMb} MB (${result.rssDriftPct}%)`, '±10%'],
+  ['idle connections', `${result.idleConnections}`, `${cfg.idleConnections}`],
+  ['memory per idle connection', `${(bytesPerIdleConnection / 1024).toFixed(1)} KB RSS (${(heapPerIdleConnection / 1024).toFixed(1)} KB heap)`, '< 20 KB'],
+];
+const w0 = Math.max(...rows.map((r) => r[0].length));
+const w1 = Math.max(...rows.map((r) => r[1].length));
+console.log(`${'measure'.padEnd(w0)}  ${'result'.padEnd(w1)}  target`);
+for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
+console.log(JSON.stringify(result));
+process.exit(0);

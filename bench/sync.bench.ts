@@ -1,0 +1,177 @@
+// Sync benchmark (issue 4). A real sync server in its own process (SQLite book seeded with the demo generator,
+// seed 42) and Node RxDB clients (memory storage) in this process:
+//   1. initial sync: a fresh client (admin: sees the whole book, all ten collections) replicates everything;
+//   2. edit propagation: two advisors of team demo (households only: open-source RxDB allows 13 collections per
+//      process); `edits` single-document edits on A, one at a time, each timed until B's database has it.
+// Options: --households N (default 2500 ≈ 10,000 accounts, ~400k lots), --edits N (default 200), --smoke (25, 20).
+// Progress on stderr; a table and, last, the JSON line on stdout.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { BOOK_COLLECTION_NAMES, type BookCollectionName } from '@aw/domain';
+import { createBookDatabase, login, startBookReplication, type BookDatabase, type BookReplication } from '@aw/sync-client';
+import { openSqlDb } from '../sync-server/src/db/sql-db.ts';
+import { createAuthTables } from '../sync-server/src/auth/auth-tables.ts';
+import { createUser } from '../sync-server/src/auth/users.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const smoke = argv.includes('--smoke');
+const num = (name: string, full: number, small: number): number => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : smoke ? small : full;
+};
+const cfg = { households: num('households', 2500, 25), edits: num('edits', 200, 20) };
+const log = (msg: string) => process.stderr.write(`[sync] ${msg}\n`);
+const ADMIN_PASSWORD = 'bench-admin';
+
+function startServer(dataDir: string, seed: boolean): Promise<{ url: string; child: ChildProcess; seedSec: number }> {
+  const started = Date.now();
+  const demo = seed ? ['--demo', '--demo-households', String(cfg.households)] : [];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(here, '..', 'sync-server', 'src', 'main.ts'), '--port', '0', '--data', dataDir, ...demo],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
+  );
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ url: m[1], child, seedSec: (Date.now() - started) / 1000 });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
+  });
+}
+
+async function openClient(url: string, username: string, password: string, name: string, collections: readonly BookCollectionName[]) {
+  const session = await login(url, username, password);
+  const db: BookDatabase = await createBookDatabase({ name, storage: getRxStorageMemory(), multiInstance: false, collections });
+  const repl: BookReplication = startBookReplication(db, { url, token: session.token, collections, WebSocketImpl: WebSocket as any });
+  return { db, repl, close: async () => (await repl.cancel(), await db.close()) };
+}
+
+/** CPU seconds (user + system) used so far by a child process (Linux /proc; null elsewhere). */
+function childCpuSec(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'aw-sync-bench-'));
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    const sql = await openSqlDb(join(dataDir, 'server.sqlite'));
+    await createAuthTables(sql);
+    await createUser(sql, { username: 'bench', password: ADMIN_PASSWORD, teamId: '', role: 'admin' });
+    await sql.close();
+    // First start in demo mode seeds the book (and the market feature imports demo price history in the
+    // background); the measured server is a plain restart on that data folder, as on a team machine.
+    log(`seeding ${cfg.households} households into a fresh server…`);
+    const seeding = await startServer(dataDir, true);
+    const seedSec = seeding.seedSec;
+    seeding.child.kill('SIGTERM');
+    await new Promise((r) => seeding.child.once('exit', r));
+    log(`seeded in ${seedSec.toFixed(1)} s; restarting without --demo`);
+    server = await startServer(dataDir, false);
+    log(`server up at ${server.url} after ${server.seedSec.toFixed(1)} s`);
+
+    // 1. initial sync of the whole book into a fresh client
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const serverCpu0 = childCpuSec(server.child.pid);
+    const full = await openClient(server.url, 'bench', ADMIN_PASSWORD, 'bench-full', BOOK_COLLECTION_NAMES);
+    await full.repl.awaitInitialSync();
+    const initialSyncSec = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const clientCpuSec = (cpu.user + cpu.system) / 1e6;
+    const serverCpu1 = childCpuSec(server.child.pid);
+    const serverCpuSec = serverCpu0 !== null && serverCpu1 !== null ? serverCpu1 - serverCpu0 : null;
+    const counts: Record<string, number> = {};
+    for (const n of BOOK_COLLECTION_NAMES) counts[n] = await (full.db.collections as any)[n].count().exec();
+    const docs = Object.values(counts).reduce((a, b) => a + b, 0);
+    log(`initial sync: ${docs} documents in ${initialSyncSec.toFixed(1)} s`);
+    await full.close();
+
+    // 2. edit propagation A → B
+    const a = await openClient(server.url, 'alice', 'demo', 'bench-a', ['households']);
+    const b = await openClient(server.url, 'bob', 'demo', 'bench-b', ['households']);
+    await Promise.all([a.repl.awaitInitialSync(), b.repl.awaitInitialSync()]);
+    const ids = (await a.db.households.find().exec()).map((d) => d.id).sort();
+    const latencies: number[] = [];
+    for (let i = 0; i < cfg.edits; i++) {
+      const id = ids[(i * 7) % ids.length];
+      const notes = `bench edit ${i}`;
+      const seen = new Promise<void>((resolve) => {
+        const sub = b.db.households.findOne(id).$.subscribe((d) => {
+          if (d?.notes === notes) {
+            resolve();
+            setTimeout(() => sub.unsubscribe());
+          }
+        });
+      });
+      const start = performance.now();
+      await (await a.db.households.findOne(id).exec())!.incrementalPatch({ notes, updatedAt: Date.now() });
+      await seen;
+      latencies.push(performance.now() - start);
+    }
+    await a.close();
+    await b.close();
+    latencies.sort((x, y) => x - y);
+    const p50 = pct(latencies, 50);
+    const p95 = pct(latencies, 95);
+
+    const rows: [string, string][] = [
+      ['households', String(counts.households)],
+      ['accounts', String(counts.accounts)],
+      ['lots', String(counts.lots)],
+      ['transactions', String(counts.transactions)],
+      ['documents (all collections)', String(docs)],
+      ['server generate+seed+start (demo)', `${seedSec.toFixed(1)} s`],
+      ['server restart on the seeded book', `${server.seedSec.toFixed(1)} s`],
+      ['initial sync (fresh client)', `${initialSyncSec.toFixed(1)} s (target < 60 s)`],
+      ['sync throughput', `${Math.round(docs / initialSyncSec)} docs/s`],
+      ['CPU during initial sync', `client ${clientCpuSec.toFixed(1)} s, server ${serverCpuSec?.toFixed(1) ?? '?'} s (machine load shows as wall > CPU)`],
+      [`edit propagation p50 (${cfg.edits} edits)`, `${p50.toFixed(1)} ms`],
+      ['edit propagation p95', `${p95.toFixed(1)} ms (target < 300 ms)`],
+      ['edit propagation max', `${latencies[latencies.length - 1].toFixed(1)} ms`],
+    ];
+    const w = Math.max(...rows.map((r) => r[0].length));
+    console.log(`sync bench: ${cfg.households} households, seed 42`);
+    for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
+    console.log(
+      JSON.stringify({
+        bench: 'sync', households: cfg.households, accounts: counts.accounts, lots: counts.lots, docs,
+        initialSyncSec: Number(initialSyncSec.toFixed(2)), editPropagationP50Ms: Number(p50.toFixed(1)),
+        editPropagationP95Ms: Number(p95.toFixed(1)), edits: cfg.edits, seedSec: Number(seedSec.toFixed(1)),
+        initialSyncClientCpuSec: Number(clientCpuSec.toFixed(1)), initialSyncServerCpuSec: serverCpuSec === null ? null : Number(serverCpuSec.toFixed(1)),
+      }),
+    );
+  } finally {
+    if (server) {
+      server.child.kill('SIGTERM');
+      await new Promise((r) => server!.child.once('exit', r));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`[sync] failed: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,110 @@
+// Browser side of `npm run bench -- ui`: the real review screen (RebalanceScreen, store, controller, Comlink
+// rebalance workers) over a real RxDB book in IndexedDB (Dexie). setup() generates the demo book in a worker and
+// writes it plus N synthetic proposals; mount() renders the screen and times the first painted grid row and the
+// whole load; bulk() runs a bulk rebalance of every account while scrolling the grid, with a PerformanceObserver
+// of long tasks. Times in ms (performance.now).
+import { createRoot } from 'react-dom/client';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import type { Proposal } from '@aw/domain';
+import { openBookDb, type BookDatabase } from '../../apps/desktop/src/renderer/db/book-db.ts';
+import type { BookPayload } from '../../apps/desktop/src/renderer/db/book-payload.ts';
+import { writeBook } from '../../apps/desktop/src/renderer/db/seed.ts';
+import { createAppStore, StoreProvider, type AppStore } from '../../apps/desktop/src/renderer/stores/app-store.ts';
+import { createWorkerPool } from '../../apps/desktop/src/renderer/workers/pool.ts';
+import type { DemoApi } from '../../apps/desktop/src/renderer/workers/demo-service.ts';
+import { RebalanceControllerContext } from '../../apps/desktop/src/renderer/features/rebalance/controller-context.ts';
+import { createRebalanceController, type RebalanceController } from '../../apps/desktop/src/renderer/features/rebalance/rebalance-controller.ts';
+import { RebalanceScreen } from '../../apps/desktop/src/renderer/features/rebalance/RebalanceScreen.tsx';
+import '../../apps/desktop/src/renderer/styles.css';
+import '../../apps/desktop/src/renderer/features/rebalance/rebalance.css';
+
+let db: BookDatabase;
+let store: AppStore;
+let controller: RebalanceController;
+let book: BookPayload;
+
+async function setup(households: number, proposals: number): Promise<{ accounts: number; lots: number; proposals: number }> {
+  const pool = createWorkerPool<DemoApi>(() => new Worker(new URL('../../apps/desktop/src/renderer/workers/demo.worker.ts', import.meta.url), { type: 'module' }), { size: 1 });
+  book = await pool.run((api) => api.generateDemoBook(households, 42));
+  pool.terminate();
+  db = await openBookDb(getRxStorageDexie(), { name: `ui-bench-${Date.now()}` });
+  await writeBook(db, book);
+  // Synthetic proposals over the book's accounts (already local when the screen opens).
+  const now = Date.now();
+  for (let i = 0; i < proposals; i += 5000) {
+    const docs: Proposal[] = [];
+    for (let k = i; k < Math.min(proposals, i + 5000); k++) {
+      const a = book.accounts[k % book.accounts.length]!;
+      docs.push({ id: `old-${String(k).padStart(7, '0')}`, teamId: a.teamId, householdId: a.householdId, accountId: a.id, modelId: a.modelId,
+        authorId: 'u-alice', status: k % 7 === 0 ? 'submitted' : 'draft', reason: 'Drift outside bands.', accountRevision: 0,
+        trades: [{ symbol: 'AAPL', side: 'buy', quantity: 3, price: 100, amountCents: 30000, lotIds: [], estGainCents: 0, reason: 'Underweight.' }],
+        driftBefore: (k % 40) / 100, driftAfter: (k % 5) / 100, buyCents: 30000 + k, sellCents: 20000 + k, estGainCents: (k % 11) * 1000 - 5000,
+        estTaxCents: (k % 3) * 100, warnings: k % 13 === 0 ? ['Sample warning.'] : [], approverId: '', decidedAt: 0, executedAt: 0, batchId: '',
+        createdAt: now, updatedAt: now });
+    }
+    await db.proposals.bulkInsert(docs);
+  }
+  return { accounts: book.accounts.length, lots: book.lots.length, proposals: await db.proposals.count().exec() };
+}
+
+const countText = () => document.querySelector('[data-testid="review-count"]')?.textContent ?? '';
+
+async function mount(expected: number): Promise<{ firstPaintMs: number; allRowsMs: number }> {
+  store = createAppStore();
+  store.getState().setHouseholds(book.households);
+  store.getState().setAccounts(book.accounts);
+  store.getState().setModels(book.models);
+  controller = createRebalanceController({ db, store });
+  const t0 = performance.now();
+  createRoot(document.getElementById('root')!).render(
+    <StoreProvider store={store}>
+      <RebalanceControllerContext.Provider value={controller}><RebalanceScreen /></RebalanceControllerContext.Provider>
+    </StoreProvider>,
+  );
+  const firstPaintMs = await new Promise<number>((resolve) => {
+    const check = () => (document.querySelector('[data-testid="review-grid"] .ag-row') ? resolve(performance.now() - t0) : requestAnimationFrame(check));
+    requestAnimationFrame(check);
+  });
+  await new Promise<void>((resolve) => {
+    const want = `${expected.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')}`;
+    const check = () => (countText().startsWith(want) ? resolve() : setTimeout(check, 20));
+    check();
+  });
+  return { firstPaintMs, allRowsMs: performance.now() - t0 };
+}
+
+function scroller(): HTMLElement | null {
+  const all = document.querySelectorAll<HTMLElement>('[data-testid="review-grid"] *');
+  for (const el of all) {
+    const oy = getComputedStyle(el).overflowY;
+    if ((oy === 'auto' || oy === 'scroll') && el.scrollHeight > el.clientHeight + 100) return el;
+  }
+  return null;
+}
+
+async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number; status: string; scrolls: number }> {
+  const durations: number[] = [];
+  const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) durations.push(e.duration); });
+  obs.observe({ type: 'longtask', buffered: false });
+  const el = scroller();
+  let scrolls = 0;
+  let dir = 1;
+  const timer = setInterval(() => {
+    if (!el) return;
+    if (el.scrollTop + el.clientHeight >= el.scrollHeight - 10) dir = -1; else if (el.scrollTop <= 0) dir = 1;
+    el.scrollTop += dir * 600;
+    scrolls++;
+  }, 50);
+  const t0 = performance.now();
+  const result = await controller.start({ kind: 'drifted' });
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(timer);
+  await new Promise((r) => setTimeout(r, 200));
+  obs.takeRecords().forEach((e) => durations.push(e.duration));
+  obs.disconnect();
+  return { seconds, longestTaskMs: Math.max(0, ...durations), longTasks: durations.length, tasksOver50: durations.filter((d) => d > 50).length,
+    proposals: result.proposals, accounts: result.accounts, status: result.status, scrolls };
+}
+
+Object.assign(window, { bench: { setup, mount, bulk } });
+document.title = 'ui bench ready';

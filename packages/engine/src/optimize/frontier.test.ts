@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { riskModel } from '../risk/index.ts';
+import { InfeasibleError, UnboundedError } from './errors.ts';
+import { expectedReturns } from './expected-returns.ts';
+import { efficientFrontier } from './frontier.ts';
+import { optimize } from './portfolio.ts';
+import { stockPrices } from './test-fixtures.ts';
+
+const prices = stockPrices();
+const mu = expectedReturns(prices);
+const cov = riskModel(prices).cov;
+const inputs = { symbols: prices.symbols, mu, cov };
+
+describe('efficientFrontier', () => {
+  it('runs from the min-volatility portfolio to the max return, evenly spaced, volatility non-decreasing', () => {
+    const f = efficientFrontier(inputs, { points: 30 });
+    expect(f.points).toHaveLength(30);
+    const minVol = optimize(inputs, { objective: 'min-volatility' });
+    expect(f.points[0].volatility).toBeCloseTo(minVol.volatility, 12);
+    expect(f.points[29].expectedReturn).toBeCloseTo(Math.max(...mu), 12); // long-only: all in the best asset
+    const step = (f.points[29].expectedReturn - f.points[0].expectedReturn) / 29;
+    for (let k = 1; k < 30; k++) {
+      expect(f.points[k].expectedReturn - f.points[k - 1].expectedReturn).toBeCloseTo(step, 10);
+      expect(f.points[k].volatility).toBeGreaterThanOrEqual(f.points[k - 1].volatility - 1e-12);
+    }
+  });
+
+  it('each point is the efficient-return portfolio for its return (same as solving it alone)', () => {
+    const f = efficientFrontier(inputs, { points: 7 });
+    for (const pt of f.points.slice(1, -1)) {
+      const alone = optimize(inputs, { objective: 'efficient-return', targetReturn: pt.expectedReturn });
+      expect(pt.volatility).toBeCloseTo(alone.volatility, 10);
+    }
+  });
+
+  it('the max-Sharpe portfolio lies on or below the frontier and no frontier point beats its Sharpe ratio', () => {
+    const f = efficientFrontier(inputs, { points: 60 });
+    const ms = optimize(inputs, { objective: 'max-sharpe' });
+    for (const pt of f.points) expect(pt.sharpe).toBeLessThanOrEqual(ms.sharpe + 1e-9);
+  });
+
+  it('volatility is non-decreasing in return on random problems with caps and groups (property)', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 3, max: 15 }),
+      fc.array(fc.double({ min: -0.3, max: 0.3, noNaN: true }), { minLength: 45, maxLength: 45 }),
+      fc.double({ min: 0.25, max: 1, noNaN: true }),
+      (k, vals, cap) => {
+        const c = new Float64Array(k * k);
+        for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+          let s = i === j ? 0.01 + Math.abs(vals[i]) * 0.1 : 0;
+          for (let q = 0; q < 3; q++) s += vals[i * 3 + q] * vals[j * 3 + q];
+          c[i * k + j] = s;
+        }
+        const symbols = Array.from({ length: k }, (_, i) => `S${i}`);
+        const m = Float64Array.from({ length: k }, (_, i) => 0.02 + 0.2 * Math.abs(Math.sin(vals[i] * 10 + i)));
+        let f;
+        try {
+          f = efficientFrontier({ symbols, mu: m, cov: c }, {
+            points: 12, maxWeight: Math.max(cap, 1 / k + 1e-6), groups: [{ name: 'g', symbols: symbols.slice(0, 2), max: 0.6 }],
+          });
+        } catch (e) {
+          return e instanceof InfeasibleError; // the caps can leave no portfolio
+        }
+        for (let q = 1; q < f.points.length; q++) {
+          if (f.points[q].volatility < f.points[q - 1].volatility - 1e-12) return false;
+          if (f.points[q].expectedReturn < f.points[q - 1].expectedReturn - 1e-12) return false;
+        }
+        return true;
+      },
+    ), { numRuns: 100 });
+  });
+
+  it('refuses an unbounded frontier (unlimited shorts) and fewer than 2 points', () => {
+    expect(() => efficientFrontier(inputs, { minWeight: -Infinity, maxWeight: Infinity })).toThrow(UnboundedError);
+    expect(() => efficientFrontier(inputs, { points: 1 })).toThrow(/at least 2 points/);
+  });
+});

@@ -1,0 +1,2 @@
+// Risk profiling: questionnaire → score → band → model portfolio.
+export * from './risk-profile.ts';

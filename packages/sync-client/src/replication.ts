@@ -1,0 +1,262 @@
+// Live replication of the book between a local RxDB (Dexie in the renderer, memory in Node tests) and the sync
+// server: rxdb's replicateRxCollection per collection with an HTTP pull handler, an HTTP push handler and a
+// ws-driven stream$ (one shared socket; 'RESYNC' on every reconnect so edits missed while offline are pulled).
+// Local edits are never lost: offline, pushes retry every `retryTimeMs`; on 401 (session expired) replication
+// pauses, `onAuthError` fires and `resume(newToken)` continues where it stopped. A push the server refuses (403)
+// is retried without the refused documents, whose local copies then revert to the server's state.
+// Conflicts are resolved by `bookConflictHandlers` (conflict-handlers.ts). Status: `status$`.
+import { BehaviorSubject, Subject, combineLatest, type Observable, type Subscription } from 'rxjs';
+import { distinctUntilChanged, map } from 'rxjs/operators';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import type { RxCollection, RxDatabase, RxReplicationPullStreamItem, RxReplicationWriteToMasterRow } from 'rxdb';
+import { BOOK_COLLECTION_NAMES, type BookCollectionName } from '@aw/domain';
+import { bookConflictHandlers } from './conflict-handlers.ts';
+import { SyncHttpError, requestJson, trimUrl } from './http.ts';
+import { openReplicationStream, type WebSocketCtor } from './replication-stream.ts';
+
+export interface Checkpoint {
+  id: string;
+  lwt: number;
+}
+
+export type SyncState = 'online' | 'offline' | 'syncing';
+
+export interface SyncStatus {
+  state: SyncState;
+  /** Local edits not yet acknowledged by the server (counted since this replication started). */
+  pendingLocalChanges: number;
+  lastError: { code: string; message: string; at: number } | null;
+  /** True after a 401: replication is paused until `resume(token)`. */
+  authExpired: boolean;
+}
+
+export interface BookReplicationOptions {
+  /** Sync server base URL, e.g. http://127.0.0.1:8787 */
+  url: string;
+  token: string;
+  /** Default: every collection of the database that is a book collection. */
+  collections?: readonly BookCollectionName[];
+  /** Called once per expiry when the server answers 401 (session expired or revoked); local edits are kept. */
+  onAuthError?: (err: SyncHttpError) => void;
+  /** Called when the server refuses local changes (403); those documents revert to the server's state. */
+  onRejected?: (collection: BookCollectionName, err: SyncHttpError) => void;
+  /** WebSocket constructor: the browser's by default; pass `ws`'s WebSocket in Node. */
+  WebSocketImpl?: WebSocketCtor;
+  fetchImpl?: typeof fetch;
+  pullBatchSize?: number;
+  pushBatchSize?: number;
+  /** Wait between retries of a failed pull/push, ms. Default 2000. */
+  retryTimeMs?: number;
+  /** Prefix of RxDB's replication identifiers (checkpoints are kept per identifier). Default `aw-book@<url>`. */
+  identifier?: string;
+}
+
+export interface BookReplication {
+  readonly status$: Observable<SyncStatus>;
+  readonly status: SyncStatus;
+  readonly states: Partial<Record<BookCollectionName, RxReplicationState<any, Checkpoint>>>;
+  /** Resolves when every collection finished its first full pull and push. */
+  awaitInitialSync(): Promise<void>;
+  /** Resolves when nothing is waiting to be pulled or pushed right now. */
+  awaitInSync(): Promise<void>;
+  /** Continue after a new login (new token); also retries at once when offline. */
+  resume(token?: string): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+const wsUrlOf = (httpUrl: string) => `${httpUrl.replace(/^http/i, 'ws')}/api/v1/replication/stream`;
+
+export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationOptions): BookReplication {
+  const url = trimUrl(opts.url);
+  let token = opts.token;
+  const names = (opts.collections ?? BOOK_COLLECTION_NAMES).filter((n) => db.collections[n]);
+  const WebSocketImpl = opts.WebSocketImpl ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
+  if (!WebSocketImpl) throw new Error('startBookReplication: no WebSocket available; pass WebSocketImpl (e.g. from the "ws" package)');
+
+  const connection$ = new BehaviorSubject<'online' | 'offline'>('offline');
+  const lastError$ = new BehaviorSubject<SyncStatus['lastError']>(null);
+  const authExpired$ = new BehaviorSubject(false);
+  const pending = new Map<string, number>();
+  const pending$ = new BehaviorSubject(0);
+  let pendingSeq = 0;
+  const subs: Subscription[] = [];
+  const streams = new Map<string, Subject<RxReplicationPullStreamItem<any, Checkpoint>>>();
+  /** Documents refused by the server: their conflict resolves to the server's state. */
+  const forceServer = new Set<string>();
+  let cancelled = false;
+
+  const setError = (code: string, message: string) => lastError$.next({ code, message, at: Date.now() });
+  /** Back online: an "offline" error is no longer news. */
+  const markOnline = () => {
+    if (connection$.value !== 'online') connection$.next('online');
+    if (lastError$.value?.code === 'offline') lastError$.next(null);
+  };
+  const onAuthFailure = (err: SyncHttpError) => {
+    if (authExpired$.value) return;
+    authExpired$.next(true);
+    setError(err.code, err.message);
+    stream.close();
+    for (const s of Object.values(states)) void s?.pause();
+    opts.onAuthError?.(err);
+  };
+
+  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    try {
+      const r = await requestJson<T>(method, `${url}${path}`, { token, body, fetchImpl: opts.fetchImpl });
+      markOnline();
+      return r;
+    } catch (err) {
+      if (err instanceof SyncHttpError) {
+        if (err.isOffline) connection$.next('offline');
+        if (err.isAuthError) onAuthFailure(err);
+        if (!err.isAuthError && err.status !== 403) setError(err.code, err.message);
+      }
+      throw err;
+    }
+  };
+
+  const states: Partial<Record<BookCollectionName, RxReplicationState<any, Checkpoint>>> = {};
+  for (const name of names) {
+    const collection = db.collections[name] as RxCollection;
+    const version = collection.schema.version;
+    const base = bookConflictHandlers[name];
+    collection.conflictHandler = {
+      isEqual: base.isEqual,
+      resolve: async (i, ctx) => {
+        const id = String((i.realMasterState as any)[collection.schema.primaryPath]);
+        if (forceServer.delete(`${name}|${id}`)) return i.realMasterState;
+        return base.resolve(i, ctx);
+      },
+    };
+    const stream$ = new Subject<RxReplicationPullStreamItem<any, Checkpoint>>();
+    streams.set(name, stream$);
+    const route = `/api/v1/replication/${name}/${version}`;
+
+    subs.push(
+      collection.eventBulks$.subscribe((bulk: any) => {
+        // Writes that came from the server are not local changes; conflict resolutions are (they are pushed again).
+        if (typeof bulk.context === 'string' && bulk.context.startsWith('replication-downstream')) return;
+        for (const ev of bulk.events) pending.set(`${name}|${ev.documentId}`, ++pendingSeq);
+        pending$.next(pending.size);
+      }),
+    );
+
+    const pushRows = (rows: RxReplicationWriteToMasterRow<any>[]) => call<any[]>('POST', `${route}/push`, rows);
+
+    states[name] = replicateRxCollection<any, Checkpoint>({
+      collection,
+      replicationIdentifier: `${opts.identifier ?? `aw-book@${url}`}/${name}`,
+      live: true,
+      retryTime: opts.retryTimeMs ?? 2000,
+      waitForLeadership: true,
+      autoStart: true,
+      pull: {
+        batchSize: opts.pullBatchSize ?? 2000,
+        stream$: stream$.asObservable(),
+        handler: async (checkpoint, batchSize) => {
+          const q = new URLSearchParams({ limit: String(batchSize) });
+          if (checkpoint) {
+            q.set('lwt', String(checkpoint.lwt));
+            q.set('id', checkpoint.id);
+          }
+          const r = await call<{ documents: any[]; checkpoint: Checkpoint | null }>('GET', `${route}/pull?${q}`);
+          return { documents: r.documents, checkpoint: r.checkpoint ?? checkpoint ?? { id: '', lwt: 0 } };
+        },
+      },
+      push: {
+        batchSize: opts.pushBatchSize ?? 200,
+        handler: async (rows) => {
+          const primary = collection.schema.primaryPath as string;
+          const keys = rows.map((r) => `${name}|${String(r.newDocumentState[primary])}`);
+          const seqs = keys.map((k) => pending.get(k));
+          let conflicts: any[];
+          try {
+            conflicts = await pushRows(rows);
+          } catch (err) {
+            if (!(err instanceof SyncHttpError) || err.status !== 403 || !Array.isArray(err.details.rejected)) throw err;
+            // Refused as a whole: push the rest, and let the refused documents revert to the server's state.
+            const refused = new Set((err.details.rejected as { id: string }[]).map((r) => r.id));
+            setError(err.code, err.message);
+            opts.onRejected?.(name, err);
+            const rest = rows.filter((r) => !refused.has(String(r.newDocumentState[primary])));
+            conflicts = rest.length ? await pushRows(rest) : [];
+            for (const d of (err.details.documents as any[]) ?? []) {
+              forceServer.add(`${name}|${String(d[primary])}`);
+              conflicts.push(d);
+            }
+          }
+          keys.forEach((k, i) => {
+            if (pending.get(k) === seqs[i]) pending.delete(k);
+          });
+          pending$.next(pending.size);
+          return conflicts;
+        },
+      },
+    });
+    subs.push(states[name]!.error$.subscribe(() => undefined));
+  }
+
+  const stream = openReplicationStream({
+    wsUrl: wsUrlOf(url),
+    getToken: () => token,
+    collections: names,
+    WebSocketImpl,
+    onReady: () => {
+      markOnline();
+      for (const s of streams.values()) s.next('RESYNC');
+    },
+    onChanges: (ev) => streams.get(ev.collection)?.next({ documents: ev.documents, checkpoint: ev.checkpoint }),
+    onDown: (reason) => {
+      connection$.next('offline');
+      setError('offline', reason);
+    },
+    onAuthError: (code, message) => onAuthFailure(new SyncHttpError(401, code, message)),
+  });
+
+  const active$ = combineLatest(Object.values(states).map((s) => s!.active$)).pipe(map((a) => a.some(Boolean)));
+  const status$ = new BehaviorSubject<SyncStatus>({ state: 'offline', pendingLocalChanges: 0, lastError: null, authExpired: false });
+  subs.push(
+    combineLatest([connection$, active$, pending$, lastError$, authExpired$])
+      .pipe(
+        map(([conn, active, n, lastError, authExpired]): SyncStatus => ({
+          state: conn === 'offline' || authExpired ? 'offline' : active ? 'syncing' : 'online',
+          pendingLocalChanges: n,
+          lastError,
+          authExpired,
+        })),
+        distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
+      )
+      .subscribe(status$),
+  );
+
+  const all = () => Object.values(states) as RxReplicationState<any, Checkpoint>[];
+  return {
+    status$: status$.asObservable(),
+    get status() {
+      return status$.value;
+    },
+    states,
+    awaitInitialSync: async () => {
+      await Promise.all(all().map((s) => s.awaitInitialReplication()));
+    },
+    awaitInSync: async () => {
+      await Promise.all(all().map((s) => s.awaitInSync()));
+    },
+    resume: async (newToken) => {
+      if (cancelled) return;
+      if (newToken) token = newToken;
+      authExpired$.next(false);
+      lastError$.next(null);
+      stream.reconnect();
+      await Promise.all(all().map((s) => s.start()));
+      for (const s of all()) s.reSync();
+    },
+    cancel: async () => {
+      cancelled = true;
+      stream.close();
+      for (const s of subs) s.unsubscribe();
+      await Promise.all(all().map((s) => s.cancel()));
+      status$.complete();
+    },
+  };
+}
