@@ -4,10 +4,10 @@
 // harvesting view (candidates, harvestable loss, estimated tax saved) show the numbers the engine computes here in
 // Node from the demo generator; then score the risk questionnaire. Screenshots in test-artifacts/e2e/analytics-*.png.
 // Run by run.ts (`npm run test:e2e`) or alone: `node --import tsx apps/desktop/e2e/analytics.e2e.ts`.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { DEMO_USERS, latestCloses } from '@aw/demo';
 import { performanceMetrics } from '@aw/engine/returns';
 import { harvestScan } from '@aw/engine/tax';
@@ -17,18 +17,10 @@ import { money } from '../src/renderer/grid/format.ts';
 import { fundBuys } from '../src/renderer/workers/analytics-service.ts';
 import { defaultBenchmark } from '../src/renderer/features/analytics/benchmark.ts';
 import { pct } from '../src/renderer/features/analytics/analytics-format.ts';
-import { buildApp, isBuildStale } from '../scripts/build-app.ts';
 import { expectedBook } from './expected-book.ts';
+import { isMain, runStandalone, type E2eOptions } from './standalone.ts';
 
-export type Step = (name: string, fn: () => Promise<void>) => Promise<boolean>;
-
-export interface AnalyticsE2eOptions {
-  repoRoot: string;
-  browser: Browser;
-  step: Step;
-  artifacts: string;
-  log: (m: string) => void;
-}
+export type AnalyticsE2eOptions = E2eOptions;
 
 function expectEqual<T>(actual: T, expected: T, what: string): void {
   if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
@@ -163,42 +155,4 @@ export async function runAnalyticsE2e(o: AnalyticsE2eOptions): Promise<void> {
 }
 
 // Standalone: `node --import tsx apps/desktop/e2e/analytics.e2e.ts`
-if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const repoRoot = resolve(import.meta.dirname, '../../..');
-  const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
-  const log = (m: string) => process.stderr.write(`${m}\n`);
-  let passed = 0;
-  let failed = 0;
-  const step: Step = async (name, fn) => {
-    const t0 = Date.now();
-    try {
-      await fn();
-      passed++;
-      log(`  ✓ ${name} (${Date.now() - t0} ms)`);
-      return true;
-    } catch (err) {
-      failed++;
-      log(`  ✗ ${name}\n    ${(err as Error).message.split('\n').join('\n    ')}`);
-      return false;
-    }
-  };
-  (async () => {
-    mkdirSync(artifacts, { recursive: true });
-    if (isBuildStale(repoRoot)) await buildApp(repoRoot, log);
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    try {
-      await runAnalyticsE2e({ repoRoot, browser, step, artifacts, log });
-    } finally {
-      await browser.close();
-    }
-  })().catch((err: unknown) => {
-    failed++;
-    log(`e2e analytics: ${(err as Error).stack ?? String(err)}`);
-  }).finally(() => {
-    console.log(`e2e analytics: ${passed} passed, ${failed} failed`);
-    process.exit(failed ? 1 : 0);
-  });
-}
+if (isMain(import.meta.filename)) runStandalone('analytics', runAnalyticsE2e);

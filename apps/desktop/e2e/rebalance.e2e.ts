@@ -5,26 +5,18 @@
 // trade drawer (every trade with its reason), select drafts and submit them (status badges turn 'submitted',
 // stored in IndexedDB). Screenshots in test-artifacts/e2e/rebalance-*.png. Run by run.ts (`npm run test:e2e`) or
 // alone: `node --import tsx apps/desktop/e2e/rebalance.e2e.ts`.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { DEMO_USERS, latestCloses } from '@aw/demo';
 import { prepareJobContext, rebalanceChunk, packChunk } from '@aw/engine/workers';
 import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
 import { serveRenderer, type RendererServer } from '../src/main/renderer-server.ts';
-import { buildApp, isBuildStale } from '../scripts/build-app.ts';
 import { expectedBook } from './expected-book.ts';
+import { isMain, runStandalone, type E2eOptions } from './standalone.ts';
 
-export type Step = (name: string, fn: () => Promise<void>) => Promise<boolean>;
-
-export interface RebalanceE2eOptions {
-  repoRoot: string;
-  browser: Browser;
-  step: Step;
-  artifacts: string;
-  log: (m: string) => void;
-}
+export type RebalanceE2eOptions = E2eOptions;
 
 /** Proposals (accounts needing trades) the engine makes for a team's accounts of the demo book. */
 function expectedProposals(teamId: string): number {
@@ -151,42 +143,4 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
 }
 
 // Standalone: `node --import tsx apps/desktop/e2e/rebalance.e2e.ts`
-if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const repoRoot = resolve(import.meta.dirname, '../../..');
-  const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
-  const log = (m: string) => process.stderr.write(`${m}\n`);
-  let passed = 0;
-  let failed = 0;
-  const step: Step = async (name, fn) => {
-    const t0 = Date.now();
-    try {
-      await fn();
-      passed++;
-      log(`  ✓ ${name} (${Date.now() - t0} ms)`);
-      return true;
-    } catch (err) {
-      failed++;
-      log(`  ✗ ${name}\n    ${(err as Error).message.split('\n').join('\n    ')}`);
-      return false;
-    }
-  };
-  (async () => {
-    mkdirSync(artifacts, { recursive: true });
-    if (isBuildStale(repoRoot)) await buildApp(repoRoot, log);
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    try {
-      await runRebalanceE2e({ repoRoot, browser, step, artifacts, log });
-    } finally {
-      await browser.close();
-    }
-  })().catch((err: unknown) => {
-    failed++;
-    log(`e2e rebalance: ${(err as Error).stack ?? String(err)}`);
-  }).finally(() => {
-    console.log(`e2e rebalance: ${passed} passed, ${failed} failed`);
-    process.exit(failed ? 1 : 0);
-  });
-}
+if (isMain(import.meta.filename)) runStandalone('rebalance', runRebalanceE2e);

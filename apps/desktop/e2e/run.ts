@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
 import { money } from '../src/renderer/grid/format.ts';
 import { buildApp, isBuildStale } from '../scripts/build-app.ts';
@@ -16,6 +16,7 @@ import { DEMO_USERS } from '@aw/demo';
 import { expectedBook } from './expected-book.ts';
 import { runSyncE2e } from './sync.e2e.ts';
 import { runRebalanceE2e } from './rebalance.e2e.ts';
+import { launchChromium } from './standalone.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
@@ -74,11 +75,7 @@ async function main(): Promise<void> {
     server = await startSyncServer({ repoRoot, dataDir, port: 0, demo: true });
     ui = await serveRenderer({ root: join(repoRoot, 'out', 'renderer'), serverUrl: server.url, dataDir, version: 'e2e', port: 0 });
     log(`e2e: server ${server.url}, UI ${ui.url}`);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     const page = await context.newPage();
     currentPage = page;

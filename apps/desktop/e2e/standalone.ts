@@ -1,0 +1,65 @@
+// What every e2e spec shares: the step type, the spec options, Chromium's launch flags for these machines, and the
+// runner that lets one spec run alone (`node --import tsx apps/desktop/e2e/<name>.e2e.ts`). run.ts runs them all.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { buildApp, isBuildStale } from '../scripts/build-app.ts';
+
+export type Step = (name: string, fn: () => Promise<void>) => Promise<boolean>;
+
+export interface E2eOptions {
+  repoRoot: string;
+  browser: Browser;
+  step: Step;
+  artifacts: string;
+  log: (m: string) => void;
+}
+
+/** Debian Chromium, headless, with the background-networking flags a closed network needs (STACK.md). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** True when `file` is the script node was started with. */
+export const isMain = (file: string): boolean => Boolean(process.argv[1]) && resolve(process.argv[1]!) === resolve(file);
+
+/** Runs one spec alone, printing `e2e <name>: N passed, M failed` and exiting non-zero on a failure. */
+export function runStandalone(name: string, spec: (o: E2eOptions) => Promise<void>): void {
+  const repoRoot = resolve(import.meta.dirname, '../../..');
+  const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  let passed = 0;
+  let failed = 0;
+  const step: Step = async (stepName, fn) => {
+    const t0 = Date.now();
+    try {
+      await fn();
+      passed++;
+      log(`  ✓ ${stepName} (${Date.now() - t0} ms)`);
+      return true;
+    } catch (err) {
+      failed++;
+      log(`  ✗ ${stepName}\n    ${(err as Error).message.split('\n').join('\n    ')}`);
+      return false;
+    }
+  };
+  (async () => {
+    mkdirSync(artifacts, { recursive: true });
+    if (isBuildStale(repoRoot)) await buildApp(repoRoot, log);
+    const browser = await launchChromium();
+    try {
+      await spec({ repoRoot, browser, step, artifacts, log });
+    } finally {
+      await browser.close();
+    }
+  })().catch((err: unknown) => {
+    failed++;
+    log(`e2e ${name}: ${(err as Error).stack ?? String(err)}`);
+  }).finally(() => {
+    console.log(`e2e ${name}: ${passed} passed, ${failed} failed`);
+    process.exit(failed ? 1 : 0);
+  });
+}
