@@ -12,6 +12,16 @@ import type { StreamHub } from './stream-hub.ts';
 import type { Tick, TickSink } from './types.ts';
 
 interface OpenBar { t: number; o: number; h: number; l: number; c: number; v: number }
+/** Folds a tick into the open bar, or opens a bar at bucket start `t`. */
+function foldTick(bar: OpenBar | null, t: number, p: number, v: number): OpenBar {
+  if (!bar) return { t, o: p, h: p, l: p, c: p, v };
+  if (p > bar.h) bar.h = p;
+  if (p < bar.l) bar.l = p;
+  bar.c = p;
+  bar.v += v;
+  return bar;
+}
+
 interface SymbolState {
   /** The source that delivered the latest tick (its disconnect marks the price stale). */
   source: string;
@@ -90,25 +100,13 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
       closedMinutes.push(minuteRow(s, st.minute));
       st.minute = null;
     }
-    if (st.minute) {
-      const b = st.minute;
-      if (p > b.h) b.h = p;
-      if (p < b.l) b.l = p;
-      b.c = p;
-      b.v += v;
-    } else st.minute = { t: minuteT, o: p, h: p, l: p, c: p, v };
+    st.minute = foldTick(st.minute, minuteT, p, v);
     const dayT = tradingDayMs(t);
     if (st.day && st.day.t !== dayT) {
       closedDays.push(dayRow(s, st.day));
       st.day = null;
     }
-    if (st.day) {
-      const b = st.day;
-      if (p > b.h) b.h = p;
-      if (p < b.l) b.l = p;
-      b.c = p;
-      b.v += v;
-    } else st.day = { t: dayT, o: p, h: p, l: p, c: p, v };
+    st.day = foldTick(st.day, dayT, p, v);
     dirty.add(s);
     const clean: Tick = { s, p, t };
     opts.cache.put(clean);

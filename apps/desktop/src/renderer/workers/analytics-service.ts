@@ -5,7 +5,7 @@
 // Units: money in integer cents where it says Cents, chart values in decimal dollars, rates as fractions, ISO dates.
 import type { IsoDate, Model, PriceMatrix, RiskProfile } from '@aw/domain';
 import {
-  amountCentsOf, benchmarkFromMatrix, buildValueSeries, seriesPerformance, sortByDate, type LedgerTransaction, type PeriodReturn,
+  amountCentsOf, benchmarkFromMatrix, buildValueSeries, seriesPerformance, sortByDate, type LedgerTransaction, type PerformanceReport,
 } from '@aw/engine/returns';
 import { harvestScan, type HarvestAccount, type HarvestHousehold, type HarvestLot, type HarvestResult } from '@aw/engine/tax';
 import { PROFILE_WEIGHTS_V1, recommendModel, scoreRiskProfile, type ProfileItem, type QuestionnaireAnswers, type RiskProfileResult } from '@aw/engine/profile';
@@ -27,7 +27,8 @@ export interface PerformanceJob {
   riskFreeRate?: number;
 }
 
-export interface PerformanceView {
+/** The engine's report without its raw series, plus what the view needs (cents, chart arrays, funding). */
+export interface PerformanceView extends Omit<PerformanceReport, 'days' | 'endValue' | 'netFlows' | 'dates' | 'index'> {
   accountId: string;
   startDate: IsoDate;
   endDate: IsoDate;
@@ -35,20 +36,6 @@ export interface PerformanceView {
   netFlowsCents: number;
   /** Contributions assumed for buys the account's cash did not cover (see fundBuys). */
   assumedFundingCents: number;
-  twr: number;
-  twrAnnualized: number;
-  irr: number | null;
-  volatility: number | null;
-  maxDrawdown: number;
-  maxDrawdownPeak: IsoDate;
-  maxDrawdownTrough: IsoDate;
-  sharpe: number | null;
-  sortino: number | null;
-  benchmarkSymbol: string | null;
-  benchmarkReturn: number | null;
-  beta: number | null;
-  trackingError: number | null;
-  periods: PeriodReturn[];
   chart: { dates: IsoDate[]; value: number[]; drawdown: number[]; growth: number[]; benchmarkGrowth: number[] | null };
   computeMs: number;
 }
