@@ -7,6 +7,7 @@ import { useApp, useAppStore } from '../../stores/app-store.ts';
 import { RebalanceControllerContext } from './controller-context.ts';
 import { createRebalanceController, type RebalanceController } from './rebalance-controller.ts';
 import { RebalanceScreen } from './RebalanceScreen.tsx';
+import type { WorkspaceScreen } from './rebalance-slice.ts';
 import './rebalance.css';
 import { AnalyticsScreen } from '../analytics/AnalyticsScreen.tsx';
 
@@ -22,7 +23,7 @@ export function Workspace({ db, book }: { db: BookDatabase; book: ReactNode }) {
     return () => c.stop();
   }, [db, store]);
   useEffect(() => { if (screen === 'rebalance') setVisited(true); }, [screen]);
-  const tab = (id: 'book' | 'rebalance' | 'analytics', label: ReactNode) => (
+  const tab = (id: WorkspaceScreen, label: ReactNode) => (
     <button type="button" role="tab" aria-selected={screen === id} className={`tab ${screen === id ? 'active' : ''}`}
       data-testid={`tab-${id}`} onClick={() => store.getState().showScreen(id)}>{label}</button>
   );

@@ -4,6 +4,9 @@
 import type { SliceCreator } from '../../stores/slice.ts';
 import type { GroupBy, ReviewRow } from './review-rows.ts';
 
+/** The workspace tabs (Workspace.tsx). */
+export type WorkspaceScreen = 'book' | 'rebalance' | 'analytics' | 'approvals' | 'market';
+
 export type JobStatus = 'idle' | 'preparing' | 'running' | 'done' | 'cancelled' | 'error';
 
 export interface JobState {
@@ -31,7 +34,7 @@ export interface RebalanceSlice {
     /** Drill-down from a group row: only this model/household in the detail grid. */
     groupFilter: { by: Exclude<GroupBy, 'none'>; key: string; name: string } | null;
     drawerId: string | null;
-    screen: 'book' | 'rebalance' | 'analytics';
+    screen: WorkspaceScreen;
   };
   rebalanceJobUpdate(job: Partial<JobState>): void;
   rebalanceRowsAdded(rows: ReviewRow[]): void;
@@ -40,7 +43,7 @@ export interface RebalanceSlice {
   setGroupBy(groupBy: GroupBy): void;
   setGroupFilter(filter: RebalanceSlice['rebalance']['groupFilter']): void;
   openTradeDrawer(proposalId: string | null): void;
-  showScreen(screen: 'book' | 'rebalance' | 'analytics'): void;
+  showScreen(screen: WorkspaceScreen): void;
 }
 
 export const IDLE_JOB: JobState = {
