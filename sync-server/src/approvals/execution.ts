@@ -8,9 +8,11 @@
 // stays `approved` until a price arrives.
 // Writes go transactions(pending) → transactions(processing, fill price) → accounts → lots → transactions
 // (completed) → proposal(executed) → audit, each chunked, with the previous state (conflict detection).
-// Recovery: a chunk interrupted after the accounts write is finished on the next run (processing transactions + a
-// moved account revision = already applied); before it, it is redone. (RxDB offers no transaction across
-// collections: an interruption between the accounts and the lots write loses that chunk's lot updates.)
+// Recovery: RxDB offers no transaction across collections, so the accounts and lots writes go through a redo journal
+// (execution-journal.ts). A run first replays open entries: the lots of every account whose write landed are brought
+// to their target states (idempotently), the fills of an account whose write never landed are withdrawn. Then a
+// chunk interrupted after the accounts write is finished (processing transactions + a moved account revision =
+// already applied); one interrupted before it is redone.
 // Units: money integer cents, prices per share (decimal), quantities shares (6 decimals), dates ISO, times epoch ms.
 import { createHash } from 'node:crypto';
 import { allocateCents, mulToCents, toCents, type Account, type ApprovalRecord, type Proposal, type Security, type TaxLot, type Transaction } from '@aw/domain';
@@ -18,6 +20,7 @@ import type { RxDatabase } from 'rxdb';
 import type { Logger } from 'pino';
 import { auditRecord, SYSTEM_ACTOR } from './audit.ts';
 import { coll, findStored, plain, queryStored, writeChunked, type Stored, type WriteRow } from './book-io.ts';
+import type { ExecutionJournal, JournalEntry, JournalLot } from './execution-journal.ts';
 import type { WriteQueue } from './write-queue.ts';
 
 /** What execution needs from the market feature (createPriceLookup's PriceService satisfies it). */
@@ -32,6 +35,9 @@ export interface ExecutionDeps {
   now: () => number;
   prices: FillPrices;
   log: Logger;
+  journal: ExecutionJournal;
+  /** Crash-test seam: called after each durable step of a chunk; a throw here stops the chunk as a crash would. */
+  checkpoint?: (stage: 'journal-opened' | 'accounts-written' | 'journal-narrowed') => void | Promise<void>;
 }
 
 export interface ChunkReport {
@@ -58,6 +64,7 @@ interface Fill {
 /** Executes up to `chunkSize` approved proposals (oldest decision first). */
 export async function executeChunk(deps: ExecutionDeps, chunkSize: number): Promise<ChunkReport> {
   return deps.queue.run(async () => {
+    await replayJournal(deps);
     const report: ChunkReport = { seen: 0, executed: 0, stale: 0, unpriced: 0, trades: 0 };
     const proposalsC = coll(deps.book, 'proposals');
     const txC = coll(deps.book, 'transactions');
@@ -135,7 +142,19 @@ export async function executeChunk(deps: ExecutionDeps, chunkSize: number): Prom
     await writeChunked(txC, allFills.map((f) => ({ previous: storedTx.get(f.tx.id), document: { ...f.tx, status: 'processing' as const } })), deps.queue);
     // 3. accounts (cash, revision): an account a client changed meanwhile answers a conflict; its proposal's fills
     // are withdrawn (transactions deleted, nothing else written) and the next run finds the proposal stale.
+    const lotRows = new Map<string, WriteRow<TaxLot>>();
+    for (const f of [...fills.values()].flat()) for (const [id, row] of f.lotWrites) lotRows.set(id, row);
+    const entry: JournalEntry = {
+      id: `exec-${now}-${shortHash([...fills.keys()].join(','))}`, phase: 'accounts',
+      accounts: [...accountWrites.values()].filter((w) => approved.some((p) => fills.has(p.id) && p.accountId === w.document.id)).map((w) => w.document),
+      lots: [...lotRows.values()].map((r) => r.document),
+      transactionIds: {},
+    };
+    for (const p of approved) if (fills.has(p.id)) (entry.transactionIds[p.accountId] ??= []).push(...fills.get(p.id)!.map((f) => f.tx.id));
+    await deps.journal.open(entry);
+    await deps.checkpoint?.('journal-opened');
     const acc = await writeChunked(accountsC, [...accountWrites.values()], deps.queue);
+    await deps.checkpoint?.('accounts-written');
     if (acc.conflicts.size) {
       deps.log.warn({ accounts: [...acc.conflicts] }, 'execution: accounts changed during the fill (client edit); fills withdrawn');
       const withdrawn = new Set(approved.filter((p) => fills.has(p.id) && acc.conflicts.has(p.accountId)).map((p) => p.id));
@@ -151,9 +170,11 @@ export async function executeChunk(deps: ExecutionDeps, chunkSize: number): Prom
       audits.splice(0, audits.length, ...audits.filter((a) => !withdrawn.has(a.proposalId)));
     }
     // 4. lots; a lot touched by two trades of one proposal gets one write of its final state (same previous).
-    const lotRows = new Map<string, WriteRow<TaxLot>>();
-    for (const f of [...fills.values()].flat()) for (const [id, row] of f.lotWrites) lotRows.set(id, row);
-    await writeChunked(lotsC, [...lotRows.values()], deps.queue);
+    const lotWrites = [...lotRows.values()].filter((r) => !acc.conflicts.has(r.document.accountId));
+    await deps.journal.narrow(entry.id, lotWrites.map((r) => r.document));
+    await deps.checkpoint?.('journal-narrowed');
+    await writeChunked(lotsC, lotWrites, deps.queue);
+    await deps.journal.close(entry.id);
     // 5. completed (plus the transactions of runs that were interrupted after step 4).
     const finishIds = new Set(finishOnly.map((p) => p.id));
     const toComplete = [...[...fills.values()].flat().map((f) => f.tx.id), ...finishOnly.flatMap((p) => (existingTx.get(p.id) ?? []).map((t) => t.id))];
@@ -170,6 +191,42 @@ export async function executeChunk(deps: ExecutionDeps, chunkSize: number): Prom
     if (finishIds.size) deps.log.info({ proposals: finishIds.size }, 'execution: finished interrupted fills');
     return report;
   });
+}
+
+/** Finishes the ledger writes of runs that stopped between their accounts and lots writes (see the header). */
+async function replayJournal(deps: ExecutionDeps): Promise<void> {
+  for (const entry of await deps.journal.pending()) {
+    let lots: JournalLot[] = entry.lots;
+    if (entry.phase === 'accounts') {
+      const stored = await findStored<Account>(coll(deps.book, 'accounts'), entry.accounts.map((a) => a.id));
+      const landed = new Set(entry.accounts.filter((a) => sameDoc(stored.get(a.id), a)).map((a) => a.id));
+      lots = entry.lots.filter((l) => landed.has(l.accountId));
+      // Fills of an account whose write never landed are withdrawn: the next run re-prices or marks them stale.
+      const drop = entry.accounts.filter((a) => !landed.has(a.id)).flatMap((a) => entry.transactionIds[a.id] ?? []);
+      const txC = coll(deps.book, 'transactions');
+      const storedTx = await findStored<Transaction>(txC, drop);
+      await writeChunked(txC, [...storedTx.values()].filter((t) => !t._deleted)
+        .map((t) => ({ previous: t, document: { ...plain(t), updatedAt: deps.now(), _deleted: true } })), deps.queue);
+    }
+    const lotsC = coll(deps.book, 'lots');
+    const storedLots = await findStored<TaxLot>(lotsC, lots.map((l) => l.id));
+    const rows = lots.filter((l) => !sameDoc(storedLots.get(l.id), l)).map((l) => ({ previous: storedLots.get(l.id), document: l }));
+    const out = await writeChunked(lotsC, rows, deps.queue);
+    if (out.conflicts.size) deps.log.error({ entry: entry.id, lots: [...out.conflicts].slice(0, 20) }, 'execution journal: lots changed before replay; left as found');
+    deps.log.warn({ entry: entry.id, phase: entry.phase, lotsReplayed: out.written.size }, 'execution journal: finished an interrupted run');
+    await deps.journal.close(entry.id);
+  }
+}
+
+/** True when the stored document already is `target` (same domain fields, same deletion state). */
+function sameDoc<T extends object>(stored: Stored<T> | undefined, target: T & { _deleted?: boolean }): boolean {
+  if (!stored) return false;
+  const { _deleted: wantDeleted = false, ...want } = target as Record<string, unknown>;
+  if (stored._deleted !== wantDeleted) return false;
+  const have = plain(stored) as Record<string, unknown>;
+  const keys = new Set([...Object.keys(have), ...Object.keys(want)]);
+  for (const k of keys) if (JSON.stringify(have[k]) !== JSON.stringify(want[k])) return false;
+  return true;
 }
 
 async function fillProposal(

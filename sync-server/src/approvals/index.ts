@@ -20,7 +20,8 @@ import { createPriceLookup } from '../market/index.ts';
 import { auditRecord } from './audit.ts';
 import { blotterCsv } from './blotter.ts';
 import { coll, queryStored, plain, writeChunked, WRITE_CONTEXT } from './book-io.ts';
-import { executeChunk, type ChunkReport, type FillPrices } from './execution.ts';
+import { executeChunk, type ChunkReport, type ExecutionDeps, type FillPrices } from './execution.ts';
+import { createExecutionJournal } from './execution-journal.ts';
 import { decide, expireSubmitted, mayDecide, type Decision, type DecisionResult, type WorkflowDeps } from './workflow.ts';
 import { createLoadBreaker, createWriteQueue, type BreakerState, type LoadBreakerOptions } from './write-queue.ts';
 
@@ -46,6 +47,8 @@ export interface ApprovalsOptions {
   breaker?: Omit<LoadBreakerOptions, 'now' | 'onStateChange'>;
   /** Fill prices; default the market feature's batched lookup (createPriceLookup). */
   prices?: FillPrices;
+  /** Crash-test seam of the execution chunk (tests only): a throw stops the chunk as a crash would. */
+  executionCheckpoint?: ExecutionDeps['checkpoint'];
 }
 
 export interface ApprovalsFeature extends Feature {
@@ -75,7 +78,7 @@ export function approvalsFeature(options: ApprovalsOptions = {}): FeatureFactory
     const queue = createWriteQueue();
     const prices = options.prices ?? createPriceLookup(ctx, { now: ctx.now });
     const deps: WorkflowDeps = { book: ctx.book, queue, now: ctx.now };
-    const exec = { ...deps, prices, log: ctx.log };
+    const exec = { ...deps, prices, log: ctx.log, journal: createExecutionJournal(ctx.sql), checkpoint: options.executionCheckpoint };
 
     const transitions = new Counter({ name: 'approvals_transitions_total', help: 'Proposal transitions applied, by action', labelNames: ['action'], registers: [ctx.metrics] });
     const executedTrades = new Counter({ name: 'approvals_executed_trades_total', help: 'Trades filled by the simulated custodian', registers: [ctx.metrics] });
