@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { PriceMatrix } from '@aw/domain';
 import type { LedgerTransaction, ValuePoint } from '@aw/engine/returns';
 import { DEFAULT_HOUSEHOLD, type TaxAccount } from '@aw/engine/tax';
-import { checkAccountsKnown, defaultAccounts, readAccountsCsv, readPricesCsv, readTransactionsCsv, readValueSeriesCsv } from '@aw/files';
+import { checkAccountsKnown, CsvImportError, defaultAccounts, readAccountsCsv, readGroupsCsv, readPricesCsv, readTransactionsCsv, readValueSeriesCsv } from '@aw/files';
 import { CliInputError } from './errors.ts';
 
 export async function readText(path: string): Promise<string> {
@@ -79,4 +79,17 @@ export async function readSecurityGroups(path: string): Promise<Map<string, stri
     out.set(symbol, cells[grp] ?? '');
   });
   return out;
+}
+
+/** Group name → member symbols from a `symbol,group` file; every symbol must be in the prices file. */
+export async function readGroups(path: string, priced: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = readGroupsCsv(await readText(path), path);
+  const known = new Set(priced);
+  const unknown = rows.filter((r) => !known.has(r.symbol));
+  if (unknown.length) {
+    throw new CsvImportError(unknown.slice(0, 50).map((r) => ({ file: path, line: r.line, column: 'symbol', reason: `${r.symbol} is not in the prices file` })), unknown.length > 50);
+  }
+  const groups = new Map<string, string[]>();
+  for (const r of rows) groups.set(r.group, [...(groups.get(r.group) ?? []), r.symbol]);
+  return groups;
 }

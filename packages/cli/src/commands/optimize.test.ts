@@ -108,3 +108,54 @@ describe('advisor optimize / frontier (in-process)', () => {
     expect(Object.values(r.weights).reduce((s, w) => s + w, 0)).toBeCloseTo(1, 4);
   });
 });
+
+describe('advisor optimize --groups (sector and asset-class caps)', () => {
+  const sectors = join(root, 'resources/samples/optimize/sectors.csv');
+  const tech = ['GOOG', 'AAPL', 'FB', 'BABA', 'AMZN', 'AMD'];
+  const weightOf = (w: Record<string, number>, symbols: string[]) => symbols.reduce((s, x) => s + (w[x] ?? 0), 0);
+
+  it('caps a sector that max-sharpe would overweight, at a lower Sharpe ratio', async () => {
+    const free = await optimizeCommand({ ...base, objective: 'max-sharpe', riskAversion: '1' }, captureIo());
+    expect(weightOf(free.weights, tech)).toBeGreaterThan(0.3);
+    const capped = await optimizeCommand({ ...base, objective: 'max-sharpe', riskAversion: '1', groups: sectors, groupMax: ['Technology=0.3'], groupMin: ['Energy=0.05'] }, captureIo());
+    expect(weightOf(capped.weights, tech)).toBeLessThanOrEqual(0.3 + 1e-5);
+    expect(weightOf(capped.weights, ['XOM', 'RRC'])).toBeGreaterThanOrEqual(0.05 - 1e-5);
+    expect(capped.sharpe).toBeLessThan(free.sharpe);
+  });
+
+  it('frontier points all respect the caps', async () => {
+    const f = await frontierCommand({ ...base, points: '6', groups: sectors, groupMax: ['Technology=0.25', 'Consumer=0.4'] }, captureIo());
+    for (const p of f.points) {
+      expect(weightOf(p.weights, tech)).toBeLessThanOrEqual(0.25 + 1e-5);
+      expect(weightOf(p.weights, ['WMT', 'UAA', 'SHLD', 'BBY', 'SBUX', 'GM'])).toBeLessThanOrEqual(0.4 + 1e-5);
+    }
+  });
+
+  it('exits 2 with a clear message for an unknown group, a bad limit, limits without --groups and infeasible caps', async () => {
+    const unknown = advisor('optimize', '--prices', stocks, '--groups', sectors, '--group-max', 'Utilities=0.2', '--json');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown group "Utilities" \(groups in .*sectors\.csv: Technology, Financials, Consumer, Energy, Industrials & other\)/);
+    const io = captureIo();
+    expect(await run(['optimize', '--prices', stocks, '--groups', sectors, '--group-max', 'Technology'], io)).toBe(2);
+    expect(io.err.join('')).toMatch(/expected NAME=WEIGHT/);
+    expect(await run(['optimize', '--prices', stocks, '--groups', sectors, '--group-max', 'Technology=1.5'], captureIo())).toBe(2);
+    const noFile = captureIo();
+    expect(await run(['optimize', '--prices', stocks, '--group-max', 'Technology=0.2'], noFile)).toBe(2);
+    expect(noFile.err.join('')).toMatch(/need --groups FILE/);
+    // every sector capped at 0.1: the weights can't sum to 1
+    const caps = ['Technology', 'Financials', 'Consumer', 'Energy', 'Industrials & other'].flatMap((g) => ['--group-max', `${g}=0.1`]);
+    const infeasible = advisor('optimize', '--prices', stocks, '--groups', sectors, ...caps, '--json');
+    expect(infeasible.status).toBe(2);
+    expect(infeasible.stdout).toBe('');
+    expect(infeasible.stderr).toMatch(/no portfolio satisfies all the constraints/);
+  });
+
+  it('exits 2 naming the line of a groups-file symbol that has no prices', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'advisor-groups-'));
+    const file = join(dir, 'groups.csv');
+    writeFileSync(file, 'symbol,group\nAAPL,Technology\nNOPE,Technology\n');
+    const io = captureIo();
+    expect(await run(['optimize', '--prices', stocks, '--groups', file, '--group-max', 'Technology=0.2'], io)).toBe(2);
+    expect(io.err.join('')).toMatch(/groups\.csv:3 column "symbol": NOPE is not in the prices file/);
+  });
+});

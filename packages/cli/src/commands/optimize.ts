@@ -6,11 +6,11 @@
 import { Option, type Command } from 'commander';
 import {
   efficientFrontier, expectedReturns, OBJECTIVES, optimize, riskModel, dailyReturns,
-  type ConstraintOptions, type Objective, type PortfolioInputs, type ReturnsMethod, type RiskMethod,
+  type ConstraintOptions, type GroupLimit, type Objective, type PortfolioInputs, type ReturnsMethod, type RiskMethod,
 } from '@aw/engine/optimize';
 import { CliInputError, numberOption } from '../errors.ts';
 import { formatTable, pct, printJson, processIo, type Io } from '../output.ts';
-import { readPrices } from '../readers.ts';
+import { readGroups, readPrices } from '../readers.ts';
 
 interface EstimatorFlags {
   prices: string;
@@ -22,6 +22,10 @@ interface EstimatorFlags {
   minWeight: string;
   maxWeight: string;
   gamma: string;
+  /** CSV `symbol,group` (sectors, asset classes…) for --group-max/--group-min. */
+  groups?: string;
+  groupMax?: string[];
+  groupMin?: string[];
   json?: boolean;
 }
 
@@ -62,7 +66,31 @@ async function estimate(flags: EstimatorFlags, io: Io, command: string): Promise
   if (risk.repaired) {
     io.stderr(`advisor ${command}: the pairwise covariance (securities with different histories) was not positive semidefinite; negative eigenvalues were clipped to 0\n`);
   }
-  return { inputs: { symbols: prices.symbols, mu, cov: risk.cov }, constraints: { minWeight, maxWeight, gamma }, riskFreeRate };
+  const groups = await groupLimits(flags, prices.symbols);
+  return { inputs: { symbols: prices.symbols, mu, cov: risk.cov }, constraints: { minWeight, maxWeight, gamma, groups }, riskFreeRate };
+}
+
+/** `--group-max NAME=W` / `--group-min NAME=W` over the memberships of the --groups file. */
+async function groupLimits(flags: EstimatorFlags, symbols: readonly string[]): Promise<GroupLimit[]> {
+  const specs = [...(flags.groupMax ?? []).map((v) => ['max', v] as const), ...(flags.groupMin ?? []).map((v) => ['min', v] as const)];
+  if (!flags.groups) {
+    if (specs.length) throw new CliInputError('--group-max/--group-min need --groups FILE (a CSV of symbol,group)');
+    return [];
+  }
+  const members = await readGroups(flags.groups, symbols);
+  const limits = new Map<string, GroupLimit>();
+  for (const [bound, spec] of specs) {
+    const m = /^(.+)=([^=]+)$/.exec(spec);
+    if (!m) throw new CliInputError(`--group-${bound}: expected NAME=WEIGHT such as "Technology=0.3", got ${JSON.stringify(spec)}`);
+    const name = m[1]!.trim();
+    const symbolsOf = members.get(name);
+    if (!symbolsOf) throw new CliInputError(`--group-${bound}: unknown group "${name}" (groups in ${flags.groups}: ${[...members.keys()].join(', ')})`);
+    const w = numberOption(`--group-${bound}`, m[2]!, (x) => x >= 0 && x <= 1, 'a weight from 0 to 1');
+    const limit = limits.get(name) ?? { name, symbols: symbolsOf };
+    limit[bound] = w;
+    limits.set(name, limit);
+  }
+  return [...limits.values()];
 }
 
 const nonZero = (w: Record<string, number>): [string, number][] => Object.entries(w).filter(([, v]) => v !== 0).sort((a, b) => b[1] - a[1]);
@@ -113,6 +141,8 @@ export async function frontierCommand(flags: FrontierFlags, io: Io): Promise<Fro
   return out;
 }
 
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 /** Estimator and constraint options shared by both commands. */
 function estimatorOptions(cmd: Command): Command {
   return cmd
@@ -125,6 +155,9 @@ function estimatorOptions(cmd: Command): Command {
     .option('--min-weight <w>', 'minimum weight per security (negative allows shorts)', '0')
     .option('--max-weight <w>', 'maximum weight per security', '1')
     .option('--gamma <g>', 'L2 regularization (more, smaller positions)', '0')
+    .option('--groups <file>', 'CSV of symbol,group memberships (sectors, asset classes) for group limits')
+    .option('--group-max <name=w>', 'most total weight in a group of --groups, e.g. Technology=0.3 (repeatable)', collect, [])
+    .option('--group-min <name=w>', 'least total weight in a group of --groups (repeatable)', collect, [])
     .option('--json', 'print JSON to stdout');
 }
 
