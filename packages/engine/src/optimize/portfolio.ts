@@ -119,7 +119,7 @@ export function preparePortfolio(inputs: PortfolioInputs, opts: ConstraintOption
     if (rows.length !== n || rows.some((r) => r.length !== n)) throw new OptimizeInputError(`covariance must be ${n}×${n}`);
     cov = Float64Array.from(rows.flat());
   } else {
-    cov = Float64Array.from(inputs.cov as ArrayLike<number>);
+    cov = inputs.cov instanceof Float64Array ? inputs.cov.slice() : Float64Array.from(inputs.cov as ArrayLike<number>);
     if (cov.length !== n * n) throw new OptimizeInputError(`covariance has ${cov.length} entries, expected ${n}×${n}`);
   }
   for (let i = 0; i < n; i++) {

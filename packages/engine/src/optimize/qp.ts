@@ -330,8 +330,7 @@ function solveQpOnce(prob: QpProblem, start: Float64Array, opts: QpOptions, ridg
       pHp += pF[a] * (hs * s + hd * pF[a]);
     }
     const predictedDecrease = -(gp + 0.5 * pHp);
-    let gMax = 0;
-    for (let j = 0; j < n; j++) gMax = Math.max(gMax, Math.abs(g[j]));
+    const gMax = maxAbs(g, n);
     let rank = 0;
     for (let t = 0; t < r; t++) rank += indep[t];
     // With as many independent working rows as free variables the step is 0 by construction (any residual is
@@ -378,18 +377,9 @@ function solveQpOnce(prob: QpProblem, start: Float64Array, opts: QpOptions, ridg
       // Most violated multiplier: a fixed variable whose reduced gradient points inside, or an active
       // inequality with a negative multiplier.
       const tolD = 1e-11 * (1 + gMax);
-      let worst = tolD, release = -1, releaseRow = -1;
-      for (let j = 0; j < n; j++) {
-        if (state[j] === FREE || lower[j] === upper[j]) continue;
-        let z = g[j];
-        for (let t = 0; t < r; t++) {
-          if (!indep[t]) continue;
-          const q = rows[t];
-          z += lam[t] * (q < me ? A[q * n + j] : C[(q - me) * n + j]);
-        }
-        const viol = state[j] === AT_LOWER ? -z : z;
-        if (viol > worst) { worst = viol; release = j; releaseRow = -1; }
-      }
+      let release = mostViolatedBound(prob, A, C, me, g, state, rows, indep, lam, tolD);
+      let worst = release >= 0 ? boundViolation(prob, A, C, me, g, state, rows, indep, lam, release) : tolD;
+      let releaseRow = -1;
       for (let t = 0; t < r; t++) {
         const q = rows[t];
         if (q < me || !indep[t]) continue;
@@ -431,12 +421,7 @@ function solveQpOnce(prob: QpProblem, start: Float64Array, opts: QpOptions, ridg
       p[free[a]] = pF[a];
       x[free[a]] += alpha * pF[a];
     }
-    for (let i = 0; i < n; i++) {
-      const o = i * n;
-      let s = 0;
-      for (let a = 0; a < k; a++) s += H[o + free[a]] * pF[a];
-      g[i] += alpha * (hs * s + hd * p[i]);
-    }
+    updateGradient(H, n, free, k, pF, p, alpha, hs, hd, g);
     for (let i = 0; i < mi; i++) slack[i] = active[i] ? 0 : Math.max(0, slack[i] - alpha * cp[i]);
     if (blockVar >= 0) {
       const j = free[blockVar];
@@ -546,4 +531,57 @@ function hessianTimes(H: Float64Array, n: number, x: Float64Array, out: Float64A
     for (let q = 0; q < m; q++) s += H[o + nz[q]] * x[nz[q]];
     out[i] = s;
   }
+}
+
+// The O(n·k) and O(n·r) loops of an iteration live in small functions of their own: the optimizing compiler
+// handles them within milliseconds, whereas solveQpOnce as a whole takes it long enough that a cold solve would
+// otherwise run these loops unoptimized (the first frontier in a fresh worker).
+
+function maxAbs(v: Float64Array, n: number): number {
+  let m = 0;
+  for (let j = 0; j < n; j++) m = Math.max(m, Math.abs(v[j]));
+  return m;
+}
+
+/** g += α·(hs·H[:, F]·p_F + hd·p), over all n rows (the gradient after a step of length α). */
+function updateGradient(
+  H: Float64Array, n: number, free: Int32Array, k: number, pF: Float64Array, p: Float64Array,
+  alpha: number, hs: number, hd: number, g: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const o = i * n;
+    let s = 0;
+    for (let a = 0; a < k; a++) s += H[o + free[a]] * pF[a];
+    g[i] += alpha * (hs * s + hd * p[i]);
+  }
+}
+
+/** How far fixed variable j's reduced gradient g_j + Σ λ_t·a_tj points into the feasible region (> 0: release). */
+function boundViolation(
+  prob: QpProblem, A: Float64Array, C: Float64Array, me: number, g: Float64Array, state: Int8Array,
+  rows: number[], indep: Uint8Array, lam: Float64Array, j: number,
+): number {
+  const n = prob.n;
+  let z = g[j];
+  for (let t = 0; t < rows.length; t++) {
+    if (!indep[t]) continue;
+    const q = rows[t];
+    z += lam[t] * (q < me ? A[q * n + j] : C[(q - me) * n + j]);
+  }
+  return state[j] === AT_LOWER ? -z : z;
+}
+
+/** The fixed (non-equal-bound) variable with the largest violation above `tol`, or −1. */
+function mostViolatedBound(
+  prob: QpProblem, A: Float64Array, C: Float64Array, me: number, g: Float64Array, state: Int8Array,
+  rows: number[], indep: Uint8Array, lam: Float64Array, tol: number,
+): number {
+  const { n, lower, upper } = prob;
+  let worst = tol, release = -1;
+  for (let j = 0; j < n; j++) {
+    if (state[j] === FREE || lower[j] === upper[j]) continue;
+    const viol = boundViolation(prob, A, C, me, g, state, rows, indep, lam, j);
+    if (viol > worst) { worst = viol; release = j; }
+  }
+  return release;
 }

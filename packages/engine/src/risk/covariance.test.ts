@@ -2,10 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { closeTo, referenceValues, stockPrices } from '../optimize/test-fixtures.ts';
 import { ledoitWolf, sampleCovariance } from './covariance.ts';
-import { dailyReturns } from './daily-returns.ts';
+import { dailyReturns, type DailyReturns } from './daily-returns.ts';
 import { EstimatorError } from './errors.ts';
 import { riskModel } from './index.ts';
 import { isPositiveSemidefinite } from './psd.ts';
+import { crossProduct, gram, scalarCrossProduct, scalarGram } from './linalg.ts';
+import { simdAvailable, withoutSimd } from './simd-product.ts';
 
 /** Straightforward pandas-style pairwise covariance (ddof 1) for cross-checking. */
 function naivePairwise(cols: number[][]): number[][] {
@@ -66,6 +68,79 @@ describe('sampleCovariance', () => {
     const N = NaN;
     const prices = { dates: ['1', '2', '3', '4', '5', '6'], symbols: ['OLD', 'NEW'], closes: Float64Array.from([1, N, 1.1, N, 1.2, N, N, 5, N, 5.5, N, 6]) };
     expect(() => riskModel(prices)).toThrow(EstimatorError);
+  });
+});
+
+/** DailyReturns straight from asset-major columns (NaN = missing), with the bookkeeping dailyReturns derives. */
+function returnsOf(cols: number[][]): DailyReturns {
+  const n = cols.length, T = cols[0].length;
+  const count = new Int32Array(n), first = new Int32Array(n).fill(-1), last = new Int32Array(n).fill(-1);
+  cols.forEach((c, i) => c.forEach((v, t) => {
+    if (Number.isNaN(v)) return;
+    count[i]++;
+    if (first[i] < 0) first[i] = t;
+    last[i] = t;
+  }));
+  const hasGaps = cols.some((_, i) => count[i] > 0 && count[i] !== last[i] - first[i] + 1);
+  return {
+    symbols: cols.map((_, i) => `S${i}`), dates: cols[0].map((_, t) => String(t)), periods: T,
+    values: Float64Array.from(cols.flat()), count, first, last, hasGaps,
+  };
+}
+
+describe('sampleCovariance against the pairwise definition', () => {
+  // Random return matrices: each security has its own level and scale, a random listing start (later listings),
+  // sometimes an early end (delisting) and, in half the cases, random interior gaps (the general path).
+  const matrix = fc.record({
+    n: fc.integer({ min: 1, max: 11 }),
+    T: fc.integer({ min: 4, max: 70 }),
+    gaps: fc.boolean(),
+    seed: fc.integer({ min: 1, max: 2 ** 30 }),
+  }).map(({ n, T, gaps, seed }) => {
+    let x = seed;
+    const rnd = (): number => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x / 2 ** 32; };
+    return Array.from({ length: n }, () => {
+      const start = rnd() < 0.5 ? 0 : Math.floor(rnd() * (T - 2));
+      const end = rnd() < 0.8 ? T - 1 : start + 1 + Math.floor(rnd() * (T - start - 1));
+      const level = (rnd() - 0.5) * 0.02, scale = 0.001 + rnd() * 0.05;
+      return Array.from({ length: T }, (_, t) =>
+        t < start || t > end || (gaps && t > start && t < end && rnd() < 0.2) ? NaN : level + scale * (rnd() - 0.5));
+    });
+  });
+
+  it('equals the straightforward pairwise covariance to 1e-10 (later listings, delistings, interior gaps)', () => {
+    fc.assert(fc.property(matrix, (cols) => {
+      const r = returnsOf(cols);
+      const n = cols.length;
+      const want = naivePairwise(cols);
+      const overlaps = cols.map((x) => cols.map((y) => x.filter((v, t) => !Number.isNaN(v) && !Number.isNaN(y[t])).length));
+      if (overlaps.some((row) => row.some((k) => k < 2))) {
+        expect(() => sampleCovariance(r, 252)).toThrow(EstimatorError);
+        return;
+      }
+      const got = sampleCovariance(r, 252);
+      const scalar = withoutSimd(() => sampleCovariance(r, 252)); // the fallback without WebAssembly
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          // Relative to the pair's scale √(σᵢ²σⱼ²) (a covariance near 0 has no relative precision of its own).
+          const scale = Math.sqrt(want[i][i] * want[j][j]) * 252;
+          expect(Math.abs(got[i * n + j] - want[i][j] * 252)).toBeLessThanOrEqual(1e-10 * scale);
+          expect(got[i * n + j]).toBe(got[j * n + i]);
+          expect(Math.abs(scalar[i * n + j] - want[i][j] * 252)).toBeLessThanOrEqual(1e-10 * scale);
+        }
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('the SIMD and scalar products agree (the scalar loop is the fallback without WebAssembly)', () => {
+    expect(simdAvailable()).toBe(true); // Node has WebAssembly SIMD: the fast path is the one under test above
+    fc.assert(fc.property(fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 41 }), fc.integer(), (n, T, seed) => {
+      let x = seed >>> 0;
+      const rnd = (): number => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x / 2 ** 32 - 0.5; };
+      const a = Float64Array.from({ length: n * T }, rnd), b = Float64Array.from({ length: n * T }, rnd);
+      const pairs: [Float64Array, Float64Array][] = [[gram(a, n, T), scalarGram(a, n, T)], [crossProduct(a, b, n, T), scalarCrossProduct(a, b, n, T)]];
+      for (const [fast, slow] of pairs) for (let k = 0; k < n * n; k++) expect(Math.abs(fast[k] - slow[k])).toBeLessThanOrEqual(1e-13 * T);
+    }), { numRuns: 100 });
   });
 });
 

@@ -9,7 +9,7 @@
 //   0 (`np.nan_to_num`), so a later listing contributes zero returns before its first price.
 import type { DailyReturns } from './daily-returns.ts';
 import { EstimatorError } from './errors.ts';
-import { crossProduct, gram } from './linalg.ts';
+import { crossProduct, gram, gramOfRows } from './linalg.ts';
 
 /** Asset-major returns minus each asset's own mean, with missing values replaced by 0. */
 function centeredByOwnMean(r: DailyReturns): Float64Array {
@@ -37,8 +37,6 @@ function centeredByOwnMean(r: DailyReturns): Float64Array {
 export function sampleCovariance(r: DailyReturns, frequency: number): Float64Array {
   const n = r.symbols.length;
   const T = r.periods;
-  const a = centeredByOwnMean(r);
-  const g = gram(a, n, T);
   const cov = new Float64Array(n * n);
   const tooFew = (i: number, j: number, k: number): never => {
     throw new EstimatorError(
@@ -49,21 +47,46 @@ export function sampleCovariance(r: DailyReturns, frequency: number): Float64Arr
     );
   };
   if (!r.hasGaps) {
-    // Each security's returns are one contiguous run [first, last]; a pair overlaps on the intersection, and the
-    // sums of each side over it come from prefix sums.
-    const prefix = new Float64Array(n * (T + 1));
+    // Each security's returns are one contiguous run [first, last] (later listings start late, delistings end
+    // early); a pair overlaps on the intersection [max first, min last]. With x̃ = x − (own mean), the pairwise
+    // co-moment over a window W of k periods is Σ_W x̃ỹ − (Σ_W x̃)(Σ_W ỹ)/k: the first term is the Gram matrix of
+    // the centred data (zeros outside each run), the sums come from each security's running sum at the few
+    // distinct window ends, recorded while its row is written (one pass, no per-pair loop over periods).
+    for (let i = 0; i < n; i++) if (r.first[i] < 0) tooFew(i, i, 0);
+    const ends = [...new Set([...r.first, ...Array.from(r.last, (l) => l + 1)])].sort((x, y) => x - y);
+    const B = ends.length;
+    const endIndex = new Int32Array(T + 1);
+    ends.forEach((t, b) => { endIndex[t] = b; });
+    const running = new Float64Array(n * B); // running[i * B + b] = Σ x̃_i over periods < ends[b]
+    const values = r.values;
+    const g = gramOfRows(n, T, (row, i) => {
+      const o = i * T, f = r.first[i], l = r.last[i];
+      let sum = 0;
+      for (let t = f; t <= l; t++) sum += values[o + t];
+      const mean = sum / (l - f + 1);
+      row.fill(0, 0, f);
+      let acc = 0, t = f;
+      for (let b = 0; b < B; b++) {
+        const stop = Math.min(ends[b], l + 1);
+        for (; t < stop; t++) {
+          const x = values[o + t] - mean;
+          row[t] = x;
+          acc += x;
+        }
+        running[i * B + b] = acc;
+      }
+      row.fill(0, l + 1);
+    });
     for (let i = 0; i < n; i++) {
-      const o = i * T, p = i * (T + 1);
-      for (let t = 0; t < T; t++) prefix[p + t + 1] = prefix[p + t] + a[o + t];
-    }
-    for (let i = 0; i < n; i++) {
+      const ri = i * B;
       for (let j = 0; j <= i; j++) {
         const s = Math.max(r.first[i], r.first[j]);
-        const e = Math.min(r.last[i], r.last[j]);
-        const k = r.first[i] < 0 || r.first[j] < 0 ? 0 : Math.max(0, e - s + 1);
+        const e = Math.min(r.last[i], r.last[j]) + 1;
+        const k = Math.max(0, e - s);
         if (k < 2) tooFew(i, j, k);
-        const si = prefix[i * (T + 1) + e + 1] - prefix[i * (T + 1) + s];
-        const sj = prefix[j * (T + 1) + e + 1] - prefix[j * (T + 1) + s];
+        const bs = endIndex[s], be = endIndex[e], rj = j * B;
+        const si = running[ri + be] - running[ri + bs];
+        const sj = running[rj + be] - running[rj + bs];
         const c = ((g[i * n + j] - (si * sj) / k) / (k - 1)) * frequency;
         cov[i * n + j] = c;
         cov[j * n + i] = c;
@@ -71,6 +94,8 @@ export function sampleCovariance(r: DailyReturns, frequency: number): Float64Arr
     }
     return cov;
   }
+  const a = centeredByOwnMean(r);
+  const g = gram(a, n, T);
   // General missing pattern: overlap counts and per-pair sums via products with the presence mask.
   const mask = new Float64Array(n * T);
   for (let k = 0; k < n * T; k++) mask[k] = r.values[k] === r.values[k] ? 1 : 0;

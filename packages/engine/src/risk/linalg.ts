@@ -1,9 +1,31 @@
 // Dense linear algebra for the risk models and the optimizer, on row-major Float64Arrays.
 // Units: none (pure numerics). Matrices are n×n row-major (`m[i * n + j]`); "asset-major" data is one contiguous
 // row of T observations per asset (`a[i * T + t]`), which keeps the O(n²T) Gram product cache-friendly.
+import { simdKernels, simdProduct, type Kernels, type RowFill } from './simd-product.ts';
 
-/** G = A·Aᵀ for asset-major A (n rows of length T): G[i][j] = Σ_t a[i,t]·a[j,t]. Symmetric, 4×4 register blocks. */
+const copyRows = (a: Float64Array, T: number): RowFill => (row, i) => row.set(a.subarray(i * T, i * T + T));
+
+/** G = A·Aᵀ for asset-major A (n rows of length T): G[i][j] = Σ_t a[i,t]·a[j,t]. SIMD when available. */
 export function gram(a: Float64Array, n: number, T: number): Float64Array {
+  return simdProduct(n, T, copyRows(a, T)) ?? scalarGram(a, n, T);
+}
+
+/** A·Aᵀ of rows produced by `fill` (written straight into the SIMD kernel's memory when it is available). */
+export function gramOfRows(n: number, T: number, fill: RowFill): Float64Array {
+  const g = simdProduct(n, T, fill);
+  if (g) return g;
+  const a = new Float64Array(n * T);
+  for (let i = 0; i < n; i++) fill(a.subarray(i * T, i * T + T), i);
+  return scalarGram(a, n, T);
+}
+
+/** C = A·Bᵀ for asset-major A and B (both n rows of length T); not symmetric in general. SIMD when available. */
+export function crossProduct(a: Float64Array, b: Float64Array, n: number, T: number): Float64Array {
+  return simdProduct(n, T, copyRows(a, T), copyRows(b, T)) ?? scalarCrossProduct(a, b, n, T);
+}
+
+/** Scalar A·Aᵀ (the fallback without WebAssembly): symmetric, 4×4 register blocks. */
+export function scalarGram(a: Float64Array, n: number, T: number): Float64Array {
   const g = new Float64Array(n * n);
   const nb = n - (n % 4);
   for (let i = 0; i < nb; i += 4) {
@@ -43,8 +65,8 @@ export function gram(a: Float64Array, n: number, T: number): Float64Array {
   return g;
 }
 
-/** C = A·Bᵀ for asset-major A and B (both n rows of length T); not symmetric in general. */
-export function crossProduct(a: Float64Array, b: Float64Array, n: number, T: number): Float64Array {
+/** Scalar A·Bᵀ (the fallback without WebAssembly). */
+export function scalarCrossProduct(a: Float64Array, b: Float64Array, n: number, T: number): Float64Array {
   const c = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const oi = i * T;
@@ -280,7 +302,9 @@ export interface NegativeEigenClip {
  * covariance with a few later listings).
  */
 export function clipNegativeEigenvalues(a: Float64Array, n: number): NegativeEigenClip {
-  const w = Float64Array.from(a); // working copy, lower triangle used
+  const ws = rank2Workspace(n);
+  const w = ws ? ws.w : new Float64Array(n * n); // working copy, lower triangle used
+  w.set(a.subarray(0, n * n));
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(0, n - 1));
   const vs: Float64Array[] = [];
@@ -298,27 +322,30 @@ export function clipNegativeEigenvalues(a: Float64Array, n: number): NegativeEig
       const o = k + 1, m = n - k - 1;
       const vk = v.v;
       const wk = new Float64Array(m);
-      if (beta !== 0) {
-        let pv = 0;
-        for (let i = 0; i < m; i++) pv += p[i] * vk[i];
-        const K = 0.5 * beta * pv;
-        for (let i = 0; i < m; i++) wk[i] = p[i] - K * vk[i];
-      }
+      if (beta !== 0) rank2Vector(p, vk, beta, m, wk);
       const hasNext = k + 1 <= n - 3;
       let vNext: Float64Array | null = null, betaNext = 0;
       if (hasNext) {
         // Column o of the updated block (rows o+1…), its diagonal entry, then the next reflector from it.
         d[k + 1] = w[o * n + o] - 2 * vk[0] * wk[0];
-        for (let j = 0; j < m - 1; j++) w[(o + 1 + j) * n + o] -= vk[1 + j] * wk[0] + wk[1 + j] * vk[0];
+        updateColumn(w, n, o, m, vk, wk);
         const r = reflector(w, n, o, d, e, k + 1);
         vNext = r.v;
         betaNext = r.beta;
         vs.push(vNext);
         betas[k + 1] = betaNext;
       }
-      const pNext = new Float64Array(Math.max(0, m - 1));
+      let pNext = new Float64Array(Math.max(0, m - 1));
       const doProduct = hasNext && betaNext !== 0;
-      for (let i = 0; i < m; i++) {
+      if (ws && doProduct && beta !== 0) {
+        // The same row loop (rows 1…m−1; row 0 needs nothing) in the SIMD kernel.
+        ws.vk.set(vk);
+        ws.wk.set(wk);
+        ws.vn.set(vNext!);
+        ws.pn.fill(0, 0, m - 1);
+        ws.step(0, n, o, m, ws.vkAt, ws.wkAt, ws.vnAt, ws.pnAt);
+        pNext = ws.pn.slice(0, m - 1);
+      } else for (let i = 0; i < m; i++) {
         const ri = (o + i) * n + o;
         const vi = vk[i], wi = wk[i];
         // Column 0 of the block was already updated above (when there is a next step) or is not needed again.
@@ -373,27 +400,49 @@ export function clipNegativeEigenvalues(a: Float64Array, n: number): NegativeEig
   const negCount = eigenvalues.length;
   const order = eigenvalues.map((_, i) => i).sort((x, y) => eigenvalues[x] - eigenvalues[y]);
   const clipped = Float64Array.from(order.map((i) => eigenvalues[i]));
-  const out = Float64Array.from(a);
+  const out = a.slice(0, n * n);
   if (negCount === 0) return { matrix: out, clipped };
   for (let idx = 0; idx < negCount; idx++) {
-    const z = Float64Array.from(vecs[idx]);
-    for (let k = n - 3; k >= 0; k--) {
-      const v = vs[k], beta = betas[k];
-      if (beta === 0) continue;
-      const o = k + 1;
-      let s = 0;
-      for (let j = 0; j < v.length; j++) s += v[j] * z[o + j];
-      s *= beta;
-      for (let j = 0; j < v.length; j++) z[o + j] -= s * v[j];
-    }
-    const lam = eigenvalues[idx];
-    for (let i = 0; i < n; i++) {
-      const f = lam * z[i];
-      const ri = i * n;
-      for (let j = 0; j < n; j++) out[ri + j] -= f * z[j];
-    }
+    const z = vecs[idx].slice();
+    for (let k = n - 3; k >= 0; k--) if (betas[k] !== 0) applyReflector(z, k + 1, vs[k], betas[k]);
+    subtractOuter(out, n, eigenvalues[idx], z);
   }
   return { matrix: out, clipped };
+}
+
+// The O(m) and O(n²) loops of clipNegativeEigenvalues are small functions of their own: each is optimized
+// within milliseconds, while the compiler takes far longer over the whole of clipNegativeEigenvalues (a cold call
+// would otherwise run them unoptimized).
+
+/** w = p − ½β(pᵀv)·v: the rank-2 update vector of a Householder step (p = β·B·v). */
+function rank2Vector(p: Float64Array, v: Float64Array, beta: number, m: number, w: Float64Array): void {
+  let pv = 0;
+  for (let i = 0; i < m; i++) pv += p[i] * v[i];
+  const K = 0.5 * beta * pv;
+  for (let i = 0; i < m; i++) w[i] = p[i] - K * v[i];
+}
+
+/** The rank-2 update of column o below the diagonal (rows o+1…o+m−1) of the row-major lower triangle. */
+function updateColumn(w: Float64Array, n: number, o: number, m: number, vk: Float64Array, wk: Float64Array): void {
+  const v0 = vk[0], w0 = wk[0];
+  for (let j = 0; j < m - 1; j++) w[(o + 1 + j) * n + o] -= vk[1 + j] * w0 + wk[1 + j] * v0;
+}
+
+/** z[o…] ← (I − β·v·vᵀ)·z[o…]. */
+function applyReflector(z: Float64Array, o: number, v: Float64Array, beta: number): void {
+  let s = 0;
+  for (let j = 0; j < v.length; j++) s += v[j] * z[o + j];
+  s *= beta;
+  for (let j = 0; j < v.length; j++) z[o + j] -= s * v[j];
+}
+
+/** out −= λ·z·zᵀ (n×n). */
+function subtractOuter(out: Float64Array, n: number, lambda: number, z: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const f = lambda * z[i];
+    const ri = i * n;
+    for (let j = 0; j < n; j++) out[ri + j] -= f * z[j];
+  }
 }
 
 /** Non-positive eigenvalues (bisection) and unit eigenvectors (inverse iteration) of the unreduced block [b0, b1). */
@@ -483,6 +532,26 @@ function blockNegativeEigenpairs(d: Float64Array, e: Float64Array, b0: number, b
     out.push([lambda, y]);
   }
   return out;
+}
+
+interface Rank2Workspace {
+  /** n×n working matrix and four length-n vectors in WebAssembly memory, with the vectors' byte addresses. */
+  w: Float64Array; vk: Float64Array; wk: Float64Array; vn: Float64Array; pn: Float64Array;
+  vkAt: number; wkAt: number; vnAt: number; pnAt: number;
+  step: Kernels['rank2Step'];
+}
+
+/** Memory and the rank2Step SIMD kernel (simd-product.ts) for clipNegativeEigenvalues; null without WebAssembly. */
+function rank2Workspace(n: number): Rank2Workspace | null {
+  const nn = n * n;
+  const k = simdKernels((nn + 4 * n) * 8);
+  if (!k) return null;
+  const view = (at: number, len: number): Float64Array => k.heap.subarray(at, at + len);
+  return {
+    w: view(0, nn), vk: view(nn, n), wk: view(nn + n, n), vn: view(nn + 2 * n, n), pn: view(nn + 3 * n, n),
+    vkAt: nn * 8, wkAt: (nn + n) * 8, vnAt: (nn + 2 * n) * 8, pnAt: (nn + 3 * n) * 8,
+    step: k.rank2Step,
+  };
 }
 
 /**

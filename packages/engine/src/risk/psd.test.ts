@@ -4,6 +4,7 @@ import { closeTo, referenceValues } from '../optimize/test-fixtures.ts';
 import { riskModel } from './index.ts';
 import { clipNegativeEigenvalues, symmetricEigen } from './linalg.ts';
 import { fixNonPositiveSemidefinite, isPositiveSemidefinite } from './psd.ts';
+import { withoutSimd } from './simd-product.ts';
 
 const symmetric = (n: number, values: number[]): Float64Array => {
   const a = new Float64Array(n * n);
@@ -46,6 +47,25 @@ describe('fixNonPositiveSemidefinite (spectral)', () => {
       for (let k = 0; k < n * n; k++) if (Math.abs(got[k] - want[k]) > 1e-10) return false;
       return true;
     }), { numRuns: 150 });
+  });
+
+  it('SIMD and scalar (no WebAssembly) repairs agree, and equal full clipping, for larger matrices', () => {
+    fc.assert(fc.property(fc.integer({ min: 3, max: 41 }), fc.integer(), (n, seed) => {
+      let x = seed >>> 0;
+      const rnd = (): number => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x / 2 ** 32 - 0.5; };
+      const a = symmetric(n, Array.from({ length: (n * (n + 1)) / 2 }, rnd));
+      const fast = clipNegativeEigenvalues(a, n).matrix;
+      const slow = withoutSimd(() => clipNegativeEigenvalues(a, n)).matrix;
+      const full = symmetricEigen(a, n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let want = 0;
+          for (let k = 0; k < n; k++) want += Math.max(0, full.values[k]) * full.vectors[k * n + i] * full.vectors[k * n + j];
+          expect(Math.abs(fast[i * n + j] - slow[i * n + j])).toBeLessThan(1e-12 * n);
+          expect(Math.abs(fast[i * n + j] - want)).toBeLessThan(1e-11 * n);
+        }
+      }
+    }), { numRuns: 25 });
   });
 
   it('symmetricEigen returns orthonormal eigenvectors with A·v = λ·v', () => {
