@@ -50,29 +50,43 @@ export interface QpOptions {
 const FREE = 0, AT_LOWER = -1, AT_UPPER = 1;
 
 class SingularHessian extends Error {}
+/** The active-set iteration cycled (seen on rank-deficient H whose singularity the pivot regularization hid). */
+class NotConverged extends SolverError {}
 
 /**
  * Solve from a feasible start point (e.g. a vertex from the LP phase, or a previous solution). A positive definite
  * problem is solved exactly. If the Hessian turns out singular on the free set (a rank-deficient covariance, e.g.
  * after eigenvalue clipping), the optimum is not unique: the solve restarts with a ridge of 1e-10 × the average
- * diagonal, which selects one optimum and changes the objective by less than 1e-10 relative.
+ * diagonal, which selects one optimum and changes the objective by less than 1e-10 relative. The same restart
+ * follows an iteration that cycles without converging (degenerate, rank-deficient problems); if the ridged
+ * iteration cycles too, the ridge grows to 1e-8 (objective change < 1e-8 relative).
  */
 export function solveQp(prob: QpProblem, start: Float64Array, opts: QpOptions = {}): QpSolution {
   try {
     return solveQpOnce(prob, start, opts, false);
   } catch (e) {
-    if (!(e instanceof SingularHessian)) throw e;
+    if (!(e instanceof SingularHessian) && !(e instanceof NotConverged)) throw e;
   }
   const n = prob.n;
   const hs = prob.hessianScale ?? 1;
   let trace = 0;
   for (let i = 0; i < n; i++) trace += Math.abs(hs * prob.H[i * n + i] + (prob.hessianShift ?? 0));
-  const ridge = 1e-10 * (trace / n || 1);
-  const sol = solveQpOnce({ ...prob, hessianShift: (prob.hessianShift ?? 0) + ridge }, start, opts, true);
-  // Report the objective of the problem as given.
-  let reg = 0;
-  for (let i = 0; i < n; i++) reg += sol.x[i] * sol.x[i];
-  return { ...sol, objective: sol.objective - 0.5 * ridge * reg };
+  // Escalate when the ridged iteration still cycles: 1e-10, then 1e-8 × the average diagonal.
+  for (const rel of [1e-10, 1e-8]) {
+    const ridge = rel * (trace / n || 1);
+    let sol: QpSolution;
+    try {
+      sol = solveQpOnce({ ...prob, hessianShift: (prob.hessianShift ?? 0) + ridge }, start, opts, true);
+    } catch (e) {
+      if (e instanceof NotConverged && rel < 1e-8) continue;
+      throw e;
+    }
+    // Report the objective of the problem as given.
+    let reg = 0;
+    for (let i = 0; i < n; i++) reg += sol.x[i] * sol.x[i];
+    return { ...sol, objective: sol.objective - 0.5 * ridge * reg };
+  }
+  throw new SolverError('quadratic program did not converge');
 }
 
 function solveQpOnce(prob: QpProblem, start: Float64Array, opts: QpOptions, ridged: boolean): QpSolution {
@@ -221,7 +235,7 @@ function solveQpOnce(prob: QpProblem, start: Float64Array, opts: QpOptions, ridg
   let iterations = 0;
 
   for (;;) {
-    if (++iterations > maxIter) throw new SolverError(`quadratic program did not converge in ${maxIter} iterations`);
+    if (++iterations > maxIter) throw new NotConverged(`quadratic program did not converge in ${maxIter} iterations`);
     // Working rows: all equalities, active inequalities.
     const rows: number[] = [];
     for (let q = 0; q < me; q++) rows.push(q);
