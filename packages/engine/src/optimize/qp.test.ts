@@ -105,6 +105,25 @@ describe('solveQp', () => {
     ), { numRuns: 300 });
   });
 
+  it('converges on rank-deficient problems where the active-set iteration used to cycle (fast-check finds)', () => {
+    const cases: [number, number[], number, number][] = [
+      [23, [0.34733203929534956, 7.697437406745959, 0.3662815169480406], 2.7424484963927668e-17, 0.1641796373861396],
+      [18, [0.9562901269410018, 3.6950427861940938, 3.7950348643491365], 4.3268747101690734e-10, 0.28151325416751777],
+      [25, [0.25330321903737607, 0.48349455545251707, 7.563389239567958], 6.470328449554595e-275, 0.3755471922384014],
+    ];
+    for (const [n, seeds, lin, cap] of cases) {
+      const H = psd(n, n - 3, seeds, 0);
+      const c = Float64Array.from({ length: n }, (_, i) => -lin * Math.cos(seeds[0] * i));
+      const maxW = Math.max(cap, 1 / n + 1e-3);
+      const prob: QpProblem = {
+        n, H, c, lower: new Float64Array(n), upper: new Float64Array(n).fill(maxW), A: new Float64Array(n).fill(1), b: Float64Array.of(1),
+        C: Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0)), d: Float64Array.of(0.5),
+      };
+      const start = solveLp({ n, lower: prob.lower, upper: prob.upper, A: prob.A, b: prob.b, C: prob.C, d: prob.d }).x;
+      expect(kktResidual(prob, solveQp(prob, start))).toBeLessThan(1e-8);
+    }
+  });
+
   it('warm start from any feasible point reaches the same optimum', () => {
     const n = 12;
     const H = psd(n, 20, [1.3, 2.7, 0.4], 1e-3);
