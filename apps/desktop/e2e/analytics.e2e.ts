@@ -1,8 +1,9 @@
 // End-to-end test of the analytics screens in Debian Chromium (web mode) against a real sync server (temp --data
 // folder, demo book, demo price history) on 127.0.0.1: sign in as alice, open the Analytics tab, pick a household
-// and an account, and check that the performance view (TWR, IRR, max drawdown, period returns) and the tax-loss
-// harvesting view (candidates, harvestable loss, estimated tax saved) show the numbers the engine computes here in
-// Node from the demo generator; then score the risk questionnaire. Screenshots in test-artifacts/e2e/analytics-*.png.
+// and an account, and check that the performance view (TWR, IRR, max drawdown, period returns), the efficient
+// frontier (points, current and model portfolios) and the tax-loss harvesting view (candidates, harvestable loss,
+// estimated tax saved) show the numbers the engine computes here in Node from the demo generator; then score the
+// risk questionnaire. Screenshots in test-artifacts/e2e/analytics-*.png.
 // Run by run.ts (`npm run test:e2e`) or alone: `node --import tsx apps/desktop/e2e/analytics.e2e.ts`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { harvestScan } from '@aw/engine/tax';
 import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
 import { serveRenderer, type RendererServer } from '../src/main/renderer-server.ts';
 import { money } from '../src/renderer/grid/format.ts';
-import { fundBuys } from '../src/renderer/workers/analytics-service.ts';
+import { analyticsService, fundBuys, type FrontierView } from '../src/renderer/workers/analytics-service.ts';
 import { defaultBenchmark } from '../src/renderer/features/analytics/benchmark.ts';
 import { pct } from '../src/renderer/features/analytics/analytics-format.ts';
 import { expectedBook } from './expected-book.ts';
@@ -26,6 +27,31 @@ function expectEqual<T>(actual: T, expected: T, what: string): void {
   if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent())?.trim() ?? '';
+
+/** The worker's frontier of the account on the generator's closes (what the screen must plot). */
+function expectedFrontier(book: ReturnType<typeof expectedBook>['book'], accountId: string): FrontierView {
+  const account = book.accounts.find((a) => a.id === accountId)!;
+  const closes = latestCloses(book.prices);
+  const classOf = new Map(book.securities.map((s) => [s.symbol, s.assetClass]));
+  const cents = new Map<string, number>();
+  for (const l of book.lots) if (l.accountId === accountId && l.quantity > 0) cents.set(l.symbol, (cents.get(l.symbol) ?? 0) + Math.round(l.quantity * closes.get(l.symbol)! * 100));
+  const model = book.models.find((m) => m.id === account.modelId) ?? null;
+  const symbols = [...new Set([...cents.keys(), ...(model?.targets.flatMap((t) => (t.kind === 'security' ? [t.key] : t.symbols)) ?? [])])];
+  const S = book.prices.symbols.length;
+  const history = symbols.map((symbol) => {
+    const c = book.prices.symbols.indexOf(symbol);
+    const dates: string[] = [], cl: number[] = [];
+    book.prices.dates.forEach((d, i) => { const v = book.prices.closes[i * S + c]!; if (!Number.isNaN(v)) { dates.push(d); cl.push(v); } });
+    return { symbol, dates, closes: cl };
+  });
+  const out = analyticsService.frontier({
+    accountId, history, lookbackDays: 756,
+    positions: [...cents].map(([symbol, valueCents]) => ({ symbol, assetClass: classOf.get(symbol) ?? '', valueCents })),
+    model: model ? { id: model.id, name: model.name, targets: model.targets } : null, assetClasses: [...classOf],
+  });
+  if (!out.ok) throw new Error(`the engine has no frontier for ${accountId}: ${out.problem.message}`);
+  return out.view;
+}
 
 /** The household (alice's team, with harvest candidates and a taxable account) and the engine's numbers for it. */
 function expectations(teamId: string) {
@@ -45,7 +71,7 @@ function expectations(teamId: string) {
     const benchmark = defaultBenchmark(book.securities);
     const txs = book.transactions.filter((t) => t.accountId === account.id && t.status === 'completed');
     const perf = performanceMetrics({ transactions: fundBuys(txs).transactions, prices: book.prices, benchmarkSymbol: benchmark });
-    return { household: h, account, scan, perf, benchmark };
+    return { household: h, account, scan, perf, benchmark, frontier: expectedFrontier(book, account.id) };
   }
   throw new Error(`no household of team ${teamId} has tax-loss harvesting candidates: nothing to test`);
 }
@@ -83,7 +109,8 @@ export async function runAnalyticsE2e(o: AnalyticsE2eOptions): Promise<void> {
 
     await step('analytics: the performance view shows the engine\'s TWR, IRR, drawdown and period returns, with charts', async () => {
       // 10 years of closes of every symbol the account ever held come from the server's history route (paged).
-      await page.waitForSelector('[data-testid="performance-view"][data-status="ready"]', { timeout: 240_000 })
+      // On a fresh server the demo history is still being imported: the view waits until it reaches back far enough.
+      await page.waitForSelector('[data-testid="performance-view"][data-status="ready"]', { timeout: 480_000 })
         .catch(async () => {
           await shot(page, 'analytics-failed-performance');
           const progress = await page.getByTestId('performance-progress').textContent({ timeout: 1000 }).catch(() => '');
@@ -99,8 +126,36 @@ export async function runAnalyticsE2e(o: AnalyticsE2eOptions): Promise<void> {
       expectEqual(await text(page, 'perf-end-value'), money(Math.round(p.endValue * 100)), 'market value');
       for (const period of p.periods) expectEqual(await text(page, `period-${period.period}`), pct(period.return), `${period.period} return`);
       if (p.beta === null) throw new Error('the benchmark did not cover the series: beta is undefined');
+      expectEqual(await text(page, 'bench-period-inception'), pct(p.benchmarkReturn), 'benchmark return since inception');
       for (const id of ['value-chart', 'growth-chart', 'drawdown-chart']) await page.waitForSelector(`[data-testid="${id}"] canvas`);
       await shot(page, 'analytics-01-performance');
+    });
+
+    await step('analytics: the efficient frontier plots the engine\'s points with the current and model portfolios', async () => {
+      await page.getByTestId('analytics-tab-frontier').click();
+      await page.waitForSelector('[data-testid="frontier-view"][data-status="ready"]', { timeout: 180_000 })
+        .catch(async () => {
+          await shot(page, 'analytics-failed-frontier');
+          const progress = await page.getByTestId('frontier-progress').textContent({ timeout: 1000 }).catch(() => '');
+          throw new Error(`frontier not ready: ${await page.getByTestId('frontier-view').getAttribute('data-status')} ${progress}`);
+        });
+      const problem = await page.getByTestId('frontier-problem').textContent({ timeout: 500 }).catch(() => null);
+      if (problem) throw new Error(`the frontier view says: ${problem}`);
+      await page.waitForSelector('[data-testid="frontier-chart"] canvas');
+      const f = exp.frontier;
+      const box = page.getByTestId('frontier-chart-box');
+      expectEqual(await box.getAttribute('data-points'), String(f.points.length), 'frontier points');
+      expectEqual(await box.getAttribute('data-markers'), 'current-portfolio,model,max-sharpe,min-volatility', 'marked portfolios');
+      const near = (shown: string | null, p: { volatility: number; expectedReturn: number } | null, what: string) => {
+        const [vol, ret] = (shown ?? '').split(',').map(Number);
+        if (!p || !(Math.abs(vol! - p.volatility) < 1e-9 && Math.abs(ret! - p.expectedReturn) < 1e-9)) {
+          throw new Error(`${what}: expected ${p?.volatility},${p?.expectedReturn}, shown ${shown}`);
+        }
+      };
+      near(await box.getAttribute('data-current'), f.current, 'current portfolio (volatility, return)');
+      near(await box.getAttribute('data-model'), f.model, 'model portfolio (volatility, return)');
+      expectEqual(await page.getByTestId('frontier-row-current-portfolio').locator('td').nth(1).textContent(), pct(f.current!.expectedReturn), 'current expected return in the table');
+      await shot(page, 'analytics-02-frontier');
     });
 
     await step('analytics: the tax-loss harvesting grid lists the engine\'s candidates with losses, tax saved and wash-sale status', async () => {
@@ -124,7 +179,7 @@ export async function runAnalyticsE2e(o: AnalyticsE2eOptions): Promise<void> {
         expectEqual(row.replacement, c.replacement ?? '—', `replacement of ${row.id}`);
         expectEqual(row.wash?.startsWith(c.washSaleBlockedUntil ? `Blocked until ${c.washSaleBlockedUntil}` : 'OK'), true, `wash-sale status of ${row.id}`);
       }
-      await shot(page, 'analytics-02-harvest');
+      await shot(page, 'analytics-03-harvest');
     });
 
     await step('analytics: the risk questionnaire scores the answers and recommends a model', async () => {
@@ -140,7 +195,7 @@ export async function runAnalyticsE2e(o: AnalyticsE2eOptions): Promise<void> {
       await page.getByTestId('profile-score').click();
       await page.getByTestId('profile-band').waitFor({ timeout: 20_000 });
       if ((await page.$$('[data-testid="profile-reasons"] li')).length === 0) throw new Error('no reasons shown');
-      await shot(page, 'analytics-03-questionnaire');
+      await shot(page, 'analytics-04-questionnaire');
     });
 
     await step('analytics: no page errors', async () => {

@@ -2,11 +2,11 @@
 // only types cross into the UI bundle.
 import { createWorkerPool, type PoolOptions, type WorkerPool } from './pool.ts';
 import type {
-  AnalyticsApi, AnalyticsProgress, HarvestJob, HarvestResult, PerformanceJob, PerformanceView, ProfileItem, ProfileJob, ProfileView,
+  AnalyticsApi, AnalyticsProgress, FrontierJob, FrontierOutcome, HarvestJob, HarvestResult, PerformanceJob, PerformanceView, ProfileItem, ProfileJob, ProfileView,
 } from './analytics-service.ts';
 
 export type {
-  AnalyticsProgress, CloseSeries, HarvestCandidate, HarvestJob, HarvestResult, PerformanceJob, PerformanceView, PeriodReturn,
+  AnalyticsProgress, CloseSeries, FrontierJob, FrontierOutcome, FrontierPointView, FrontierProblem, FrontierView, HarvestCandidate, HarvestJob, HarvestResult, PerformanceJob, PerformanceView, PeriodReturn,
   ProfileItem, ProfileJob, ProfileView, QuestionnaireAnswers, RiskProfileResult,
 } from './analytics-service.ts';
 
@@ -14,6 +14,7 @@ type CallOptions = { signal?: AbortSignal; onProgress?: (p: AnalyticsProgress) =
 
 export interface AnalyticsClient {
   accountPerformance(job: PerformanceJob, opts?: CallOptions): Promise<PerformanceView>;
+  frontier(job: FrontierJob, opts?: CallOptions): Promise<FrontierOutcome>;
   harvest(job: HarvestJob, opts?: CallOptions): Promise<HarvestResult & { computeMs: number }>;
   questionnaire(): Promise<{ version: string; items: ProfileItem[] }>;
   scoreProfile(job: ProfileJob, opts?: { signal?: AbortSignal }): Promise<ProfileView>;
@@ -29,6 +30,8 @@ export function createAnalyticsClient(pool: WorkerPool<AnalyticsApi> = createAna
   return {
     accountPerformance: (job, opts = {}) =>
       pool.run<PerformanceView, AnalyticsProgress>((api, progress) => api.accountPerformance(job, progress), opts),
+    frontier: (job, opts = {}) =>
+      pool.run<FrontierOutcome, AnalyticsProgress>((api, progress) => api.frontier(job, progress), opts),
     harvest: (job, opts = {}) =>
       pool.run<HarvestResult & { computeMs: number }, AnalyticsProgress>((api, progress) => api.harvest(job, progress), opts),
     questionnaire: () => pool.run((api) => api.questionnaire()),

@@ -1,12 +1,17 @@
 // The analytics worker's API (runs inside a Web Worker; plain data in, plain data out): an account's performance
 // (value series from transactions + daily closes, TWR/IRR/risk statistics, periods, drawdown and benchmark lines
-// for the charts), the tax-loss-harvesting scan of a household, and the risk questionnaire (definition, scoring,
+// for the charts), the efficient frontier of an account's securities with its current and model portfolios placed
+// on it, the tax-loss-harvesting scan of a household, and the risk questionnaire (definition, scoring,
 // recommended model). The UI thread never runs these computations.
 // Units: money in integer cents where it says Cents, chart values in decimal dollars, rates as fractions, ISO dates.
-import type { IsoDate, Model, PriceMatrix, RiskProfile } from '@aw/domain';
+import type { IsoDate, Model, ModelTarget, PriceMatrix, RiskProfile } from '@aw/domain';
 import {
-  amountCentsOf, benchmarkFromMatrix, buildValueSeries, seriesPerformance, sortByDate, type LedgerTransaction, type PerformanceReport,
+  amountCentsOf, benchmarkFromMatrix, buildValueSeries, periodReturns, seriesPerformance, sortByDate, type LedgerTransaction, type PerformanceReport,
+  type PeriodReturn,
 } from '@aw/engine/returns';
+import {
+  EstimatorError, OptimizeError, efficientFrontier, expectedReturns, optimize, portfolioPerformance, riskModel,
+} from '@aw/engine/optimize';
 import { harvestScan, type HarvestAccount, type HarvestHousehold, type HarvestLot, type HarvestResult } from '@aw/engine/tax';
 import { PROFILE_WEIGHTS_V1, recommendModel, scoreRiskProfile, type ProfileItem, type QuestionnaireAnswers, type RiskProfileResult } from '@aw/engine/profile';
 
@@ -37,6 +42,8 @@ export interface PerformanceView extends Omit<PerformanceReport, 'days' | 'endVa
   /** Contributions assumed for buys the account's cash did not cover (see fundBuys). */
   assumedFundingCents: number;
   chart: { dates: IsoDate[]; value: number[]; drawdown: number[]; growth: number[]; benchmarkGrowth: number[] | null };
+  /** The benchmark's returns over the same periods (null without a benchmark; a period it does not cover is null). */
+  benchmarkPeriods: PeriodReturn[] | null;
   computeMs: number;
 }
 
@@ -94,8 +101,159 @@ export function fundBuys(txs: readonly LedgerTransaction[]): { transactions: Led
   return { transactions: out, assumedFundingCents: assumed };
 }
 
+export interface FrontierJob {
+  accountId: string;
+  history: CloseSeries[];
+  /** The account's positions: market value in cents and asset class (cash is not a frontier asset). */
+  positions: { symbol: string; assetClass: string; valueCents: number }[];
+  /** The account's model (null when it has none). */
+  model: { id: string; name: string; targets: ModelTarget[] } | null;
+  /** Asset class of every security the model may map to. */
+  assetClasses: [string, string][];
+  points?: number;
+  riskFreeRate?: number;
+  /** Trading days of history used (default 756, about three years). */
+  lookbackDays?: number;
+  /** Fewest closes in the window a security needs to take part (default 120). */
+  minCloses?: number;
+}
+
+export interface FrontierPointView {
+  expectedReturn: number;
+  volatility: number;
+  sharpe: number;
+  /** Largest weights first (at most 6), fractions. */
+  top: [string, number][];
+}
+
+export interface FrontierView {
+  accountId: string;
+  symbols: string[];
+  /** The efficient frontier, by increasing volatility (and return). */
+  points: FrontierPointView[];
+  minVolatility: FrontierPointView;
+  maxSharpe: FrontierPointView | null;
+  current: FrontierPointView | null;
+  model: (FrontierPointView & { name: string; cashWeight: number }) | null;
+  window: { from: IsoDate; to: IsoDate; days: number };
+  riskFreeRate: number;
+  /** Things the advisor should know (securities left out, model targets not mapped, no max-Sharpe portfolio). */
+  notes: string[];
+  computeMs: number;
+}
+
+/** An expected failure, told to the advisor: too little history, or an optimization with no solution. */
+export interface FrontierProblem { code: 'insufficient_history' | 'infeasible' | 'no_positions'; message: string }
+export type FrontierOutcome = { ok: true; view: FrontierView } | { ok: false; problem: FrontierProblem };
+
+const CASH_KEY = 'CASH';
+
+/**
+ * A model's targets as security weights, the way the rebalance engine buys them: a security target is that
+ * symbol; an asset-class target goes to its first preferred symbol that has prices (here: history), else to the
+ * account's largest holding of that class. Cash is left out and the rest renormalized to 1 (`cashWeight` says how
+ * much was cash); targets with no security are named in `unmapped`.
+ */
+export function modelSecurityWeights(
+  targets: readonly ModelTarget[], positions: readonly { symbol: string; assetClass: string; valueCents: number }[],
+  priced: (symbol: string) => boolean,
+): { weights: Map<string, number>; cashWeight: number; unmapped: string[] } {
+  const weights = new Map<string, number>();
+  const unmapped: string[] = [];
+  let cashWeight = 0;
+  for (const t of targets) {
+    if (t.weight <= 0) continue;
+    if (t.key === CASH_KEY) { cashWeight += t.weight; continue; }
+    const held = positions.filter((p) => p.assetClass === t.key && priced(p.symbol))
+      .sort((a, b) => b.valueCents - a.valueCents || (a.symbol < b.symbol ? -1 : 1)).map((p) => p.symbol);
+    const symbol = t.kind === 'security' ? (priced(t.key) ? t.key : undefined) : (t.symbols.find(priced) ?? held[0]);
+    if (symbol === undefined) { unmapped.push(t.key); continue; }
+    weights.set(symbol, (weights.get(symbol) ?? 0) + t.weight);
+  }
+  const total = [...weights.values()].reduce((a, b) => a + b, 0);
+  for (const [k, v] of weights) weights.set(k, v / total);
+  return { weights, cashWeight, unmapped };
+}
+
+/** The last `days` dates of a price matrix (all symbols). */
+function lastRows(m: PriceMatrix, days: number): PriceMatrix {
+  const start = Math.max(0, m.dates.length - days);
+  return { dates: m.dates.slice(start), symbols: m.symbols, closes: m.closes.slice(start * m.symbols.length) };
+}
+
+function pointView(w: ArrayLike<number>, symbols: readonly string[], mu: Float64Array, cov: Float64Array, rf: number): FrontierPointView {
+  const perf = portfolioPerformance(w, mu, cov, rf);
+  const top = symbols.map((s, i) => [s, w[i]!] as [string, number]).filter(([, x]) => x > 1e-4).sort((a, b) => b[1] - a[1]).slice(0, 6);
+  return { ...perf, top };
+}
+
+function frontierOf(job: FrontierJob, onProgress?: (p: AnalyticsProgress) => void): FrontierOutcome {
+  const t0 = performance.now();
+  const total = 4;
+  const rf = job.riskFreeRate ?? 0.02;
+  const minCloses = job.minCloses ?? 120;
+  const notes: string[] = [];
+  onProgress?.({ stage: 'Building the price matrix', done: 0, total });
+  const all = lastRows(priceMatrixFromSeries(job.history), job.lookbackDays ?? 756);
+  const S = all.symbols.length;
+  const counts = all.symbols.map((_, c) => { let k = 0; for (let d = 0; d < all.dates.length; d++) if (!Number.isNaN(all.closes[d * S + c]!)) k++; return k; });
+  const usable = new Set(all.symbols.filter((_, c) => counts[c]! >= minCloses));
+  const short = all.symbols.filter((s) => !usable.has(s));
+  const positions = job.positions.filter((p) => p.valueCents > 0);
+  if (positions.length === 0 && !job.model) return { ok: false, problem: { code: 'no_positions', message: 'This account holds no securities and has no model: there is no portfolio to place on a frontier.' } };
+  const mapped = job.model ? modelSecurityWeights(job.model.targets, positions, (s) => usable.has(s)) : null;
+  const universe = [...new Set([...positions.map((p) => p.symbol), ...(mapped ? mapped.weights.keys() : [])])].filter((s) => usable.has(s)).sort();
+  if (universe.length < 2) {
+    const lacking = [...new Set([...positions.map((p) => p.symbol), ...short])].filter((s) => !usable.has(s));
+    return { ok: false, problem: { code: 'insufficient_history', message: `Not enough price history for a frontier: it needs at least two securities with ${minCloses} daily closes in the last ${job.lookbackDays ?? 756} trading days`
+      + `${lacking.length ? `; too short: ${lacking.slice(0, 6).join(', ')}${lacking.length > 6 ? ', …' : ''}` : ''}.` } };
+  }
+  const leftOut = positions.filter((p) => !usable.has(p.symbol));
+  if (leftOut.length) notes.push(`Left out for too little history (under ${minCloses} closes): ${leftOut.map((p) => p.symbol).join(', ')}.`);
+  if (mapped?.unmapped.length) notes.push(`Model targets with no security to map to: ${mapped.unmapped.join(', ')}.`);
+  if (mapped && mapped.cashWeight > 0) notes.push(`The model's ${(mapped.cashWeight * 100).toFixed(1)}% cash target is left out; its securities are scaled to 100%.`);
+  const cols = universe.map((s) => all.symbols.indexOf(s));
+  const n = universe.length;
+  const closes = new Float64Array(all.dates.length * n);
+  for (let d = 0; d < all.dates.length; d++) for (let j = 0; j < n; j++) closes[d * n + j] = all.closes[d * S + cols[j]!]!;
+  const prices: PriceMatrix = { dates: all.dates, symbols: universe, closes };
+  try {
+    onProgress?.({ stage: `Estimating returns and covariance of ${n} securities`, done: 1, total });
+    const mu = expectedReturns(prices, { method: 'mean' });
+    const { cov } = riskModel(prices, { method: 'ledoit-wolf' });
+    onProgress?.({ stage: 'Tracing the efficient frontier', done: 2, total });
+    const f = efficientFrontier({ symbols: universe, mu, cov }, { points: job.points ?? 40, riskFreeRate: rf });
+    const points = f.points.map((p) => pointView(p.rawWeights, universe, mu, cov, rf)).sort((a, b) => a.volatility - b.volatility || a.expectedReturn - b.expectedReturn);
+    onProgress?.({ stage: 'Placing the portfolios', done: 3, total });
+    let maxSharpe: FrontierPointView | null = null;
+    try {
+      maxSharpe = pointView(optimize({ symbols: universe, mu, cov }, { objective: 'max-sharpe', riskFreeRate: rf }).rawWeights, universe, mu, cov, rf);
+    } catch (err) {
+      if (!(err instanceof OptimizeError)) throw err;
+      notes.push(`No maximum-Sharpe portfolio: ${err.message} (no security is expected to beat the ${(rf * 100).toFixed(1)}% risk-free rate).`);
+    }
+    const minVolatility = pointView(optimize({ symbols: universe, mu, cov }, { objective: 'min-volatility', riskFreeRate: rf }).rawWeights, universe, mu, cov, rf);
+    const held = positions.filter((p) => usable.has(p.symbol));
+    const heldTotal = held.reduce((a, p) => a + p.valueCents, 0);
+    const current = heldTotal > 0 ? pointView(universe.map((s) => held.filter((p) => p.symbol === s).reduce((a, p) => a + p.valueCents, 0) / heldTotal), universe, mu, cov, rf) : null;
+    const model = mapped && mapped.weights.size > 0 && job.model
+      ? { ...pointView(universe.map((s) => mapped.weights.get(s) ?? 0), universe, mu, cov, rf), name: job.model.name, cashWeight: mapped.cashWeight } : null;
+    onProgress?.({ stage: 'Done', done: total, total });
+    return { ok: true, view: {
+      accountId: job.accountId, symbols: universe, points, minVolatility, maxSharpe, current, model,
+      window: { from: prices.dates[0]!, to: prices.dates.at(-1)!, days: prices.dates.length }, riskFreeRate: rf, notes,
+      computeMs: performance.now() - t0,
+    } };
+  } catch (err) {
+    if (err instanceof EstimatorError) return { ok: false, problem: { code: 'insufficient_history', message: `Not enough price history for a frontier: ${err.message}.` } };
+    if (err instanceof OptimizeError) return { ok: false, problem: { code: 'infeasible', message: `The frontier has no solution for these securities: ${err.message}.` } };
+    throw err;
+  }
+}
+
 export interface AnalyticsApi {
   accountPerformance(job: PerformanceJob, onProgress?: (p: AnalyticsProgress) => void): PerformanceView;
+  frontier(job: FrontierJob, onProgress?: (p: AnalyticsProgress) => void): FrontierOutcome;
   harvest(job: HarvestJob, onProgress?: (p: AnalyticsProgress) => void): HarvestResult & { computeMs: number };
   questionnaire(): { version: string; items: ProfileItem[] };
   scoreProfile(job: ProfileJob): ProfileView;
@@ -138,6 +296,12 @@ export const analyticsService: AnalyticsApi = {
         return last / base;
       });
     }
+    let benchmarkPeriods: PeriodReturn[] | null = null;
+    if (benchmarkGrowth) {
+      const first = benchmarkGrowth.findIndex((g) => Number.isFinite(g));
+      benchmarkPeriods = first < 0 ? null : periodReturns(r.dates.slice(first), benchmarkGrowth.slice(first), r.endDate)
+        .map((p) => (first > 0 && p.period === 'inception' ? { ...p, return: null, annualized: null } : p));
+    }
     onProgress?.({ stage: 'Done', done: 3, total: 3 });
     return {
       accountId: job.accountId, startDate: r.startDate, endDate: r.endDate,
@@ -146,10 +310,11 @@ export const analyticsService: AnalyticsApi = {
       maxDrawdown: r.maxDrawdown, maxDrawdownPeak: r.maxDrawdownPeak, maxDrawdownTrough: r.maxDrawdownTrough,
       sharpe: r.sharpe, sortino: r.sortino, benchmarkSymbol: r.benchmarkSymbol, benchmarkReturn: r.benchmarkReturn,
       beta: r.beta, trackingError: r.trackingError, periods: r.periods,
-      chart: { dates: r.dates, value, drawdown, growth, benchmarkGrowth },
+      chart: { dates: r.dates, value, drawdown, growth, benchmarkGrowth }, benchmarkPeriods,
       computeMs: performance.now() - t0,
     };
   },
+  frontier: frontierOf,
   harvest(job, onProgress) {
     const t0 = performance.now();
     onProgress?.({ stage: `Scanning ${job.lots.length} lots`, done: 0, total: 1 });

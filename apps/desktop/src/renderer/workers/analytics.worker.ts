@@ -1,4 +1,4 @@
-// Web Worker entry: exposes the analytics service (performance, tax-loss harvesting, risk profile) over Comlink.
+// Web Worker entry: exposes the analytics service (performance, efficient frontier, tax-loss harvesting, risk profile) over Comlink.
 import * as Comlink from 'comlink';
 import { analyticsService } from './analytics-service.ts';
 

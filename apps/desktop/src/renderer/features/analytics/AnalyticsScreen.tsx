@@ -1,5 +1,5 @@
-// The analytics screen: pick a household and account, then performance, tax-loss harvesting or the risk
-// questionnaire. The analytics controller (worker pool, RxDB reads) lives here and is stopped in the effect
+// The analytics screen: pick a household and account, then performance, the efficient frontier, tax-loss
+// harvesting or the risk questionnaire. The analytics controller (worker pool, RxDB reads) lives here and is stopped in the effect
 // cleanup; the household defaults to the one selected in the client book.
 import { useEffect, useMemo, useState } from 'react';
 import type { BookDatabase } from '../../db/book-db.ts';
@@ -8,12 +8,13 @@ import { useApp, useAppStore } from '../../stores/app-store.ts';
 import { createAnalyticsController, type AnalyticsController } from './analytics-controller.ts';
 import type { AnalyticsTab } from './analytics-slice.ts';
 import { defaultBenchmark } from './benchmark.ts';
+import { FrontierView } from './FrontierView.tsx';
 import { HarvestView } from './HarvestView.tsx';
 import { PerformanceView } from './PerformanceView.tsx';
 import { QuestionnaireView } from './QuestionnaireView.tsx';
 import './analytics.css';
 
-const TABS: [AnalyticsTab, string][] = [['performance', 'Performance'], ['harvest', 'Tax-loss harvesting'], ['profile', 'Risk questionnaire']];
+const TABS: [AnalyticsTab, string][] = [['performance', 'Performance'], ['frontier', 'Efficient frontier'], ['harvest', 'Tax-loss harvesting'], ['profile', 'Risk questionnaire']];
 
 export function AnalyticsScreen({ db }: { db: BookDatabase }) {
   const store = useAppStore();
@@ -80,6 +81,7 @@ export function AnalyticsScreen({ db }: { db: BookDatabase }) {
         </nav>
       </div>
       {tab === 'performance' && <PerformanceView />}
+      {tab === 'frontier' && <FrontierView />}
       {tab === 'harvest' && <HarvestView />}
       {tab === 'profile' && <QuestionnaireView controller={controller} />}
     </div>

@@ -1,5 +1,5 @@
 // Account performance: value, time-weighted growth against the benchmark, drawdown, and the metrics table
-// (1M … inception) — all computed in the analytics worker; this component only shows the slice.
+// (1M … inception, with the benchmark's returns over the same periods) — all computed in the analytics worker; this component only shows the slice.
 import { useMemo } from 'react';
 import { EChart } from '../../charts/EChart.tsx';
 import { money } from '../../grid/format.ts';
@@ -42,6 +42,15 @@ export function PerformanceView() {
             <tbody>
               <tr><td className="muted">Return</td>{v.periods.map((p) => <td key={p.period} data-testid={`period-${p.period}`}>{pct(p.return)}</td>)}</tr>
               <tr><td className="muted">Annualized</td>{v.periods.map((p) => <td key={p.period}>{pct(p.annualized)}</td>)}</tr>
+              {v.benchmarkPeriods && (
+                <>
+                  <tr><td className="muted">Benchmark {v.benchmarkSymbol}</td>{v.benchmarkPeriods.map((p) => <td key={p.period} data-testid={`bench-period-${p.period}`}>{pct(p.return)}</td>)}</tr>
+                  <tr><td className="muted">Excess return</td>{v.periods.map((p, i) => {
+                    const b = v.benchmarkPeriods![i]?.return;
+                    return <td key={p.period}>{p.return === null || b === null || b === undefined ? '—' : pct(p.return - b)}</td>;
+                  })}</tr>
+                </>
+              )}
             </tbody>
           </table>
           <div className="muted small">

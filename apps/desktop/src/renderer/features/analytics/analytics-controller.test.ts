@@ -10,6 +10,8 @@ import { createWorkerPool, type PoolEndpoint } from '../../workers/pool.ts';
 import { createAnalyticsClient } from '../../workers/analytics-client.ts';
 import { analyticsService, type AnalyticsApi } from '../../workers/analytics-service.ts';
 import { createAnalyticsController } from './analytics-controller.ts';
+import { openHistoryCache } from './price-history-cache.ts';
+import { generateBook } from '@aw/demo';
 
 const until = async (store: AppStore, pred: (s: AppState) => boolean, timeoutMs = 20_000): Promise<AppState> => {
   const deadline = Date.now() + timeoutMs;
@@ -51,6 +53,42 @@ describe('analytics controller', () => {
     expect(s.analytics.performance.historySource).toBe('local');
     expect(s.analytics.performance.warning).toMatch(/not signed in/);
   });
+
+  it('offline without cached history, the frontier says there is not enough history instead of drawing one', async () => {
+    const { book, store } = await start();
+    const account = book.accounts.find((a) => book.lots.some((l) => l.accountId === a.id))!;
+    store.getState().selectAnalyticsHousehold(account.householdId);
+    store.getState().selectAnalyticsAccount(account.id);
+    store.getState().setAnalyticsTab('frontier');
+    const s = await until(store, (x) => x.analytics.frontier.status === 'ready' || x.analytics.frontier.status === 'error');
+    expect(s.analytics.frontier.error).toBe('');
+    expect(s.analytics.frontier.problem?.code).toBe('insufficient_history');
+    expect(s.analytics.frontier.historySource).toBe('local');
+  });
+
+  it('offline, the frontier is computed from the close history cached on this computer', async () => {
+    const { book, db, store } = await start();
+    const account = book.accounts.find((a) => book.lots.filter((l) => l.accountId === a.id).length >= 3)!;
+    const market = generateBook({ households: 3, seed: 42 }).prices; // the closes behind the small book
+    const cache = await openHistoryCache(db);
+    await cache.write(market.symbols.map((symbol, c) => {
+      const dates: string[] = [], closes: number[] = [];
+      market.dates.forEach((d, i) => { const v = market.closes[i * market.symbols.length + c]!; if (!Number.isNaN(v) && d >= '2023-06-01') { dates.push(d); closes.push(v); } });
+      return { symbol, dates, closes };
+    }));
+    await cache.close();
+    store.getState().selectAnalyticsHousehold(account.householdId);
+    store.getState().selectAnalyticsAccount(account.id);
+    store.getState().setAnalyticsTab('frontier');
+    const s = await until(store, (x) => x.analytics.frontier.status === 'ready' || x.analytics.frontier.status === 'error', 60_000);
+    expect(s.analytics.frontier.error).toBe('');
+    expect(s.analytics.frontier.problem).toBeNull();
+    expect(s.analytics.frontier.historySource).toBe('cache');
+    const v = s.analytics.frontier.view!;
+    expect(v.points.length).toBe(40);
+    expect(v.current).not.toBeNull();
+    expect(v.symbols).toEqual(expect.arrayContaining([...new Set(book.lots.filter((l) => l.accountId === account.id).map((l) => l.symbol))]));
+  }, 90_000);
 
   it('scans the chosen household for tax-loss harvesting like the engine does', async () => {
     const { book, store } = await start();

@@ -1,13 +1,15 @@
 // The analytics controller: joins RxDB, the store and the analytics workers. When the analytics screen's account,
-// benchmark or household changes it reads the documents it needs (transactions, lots, securities, local closes),
-// loads close history (./price-history.ts), runs the computation in the worker pool with progress, and writes the
-// result into the analytics slice. A newer request cancels the older one (its worker is terminated).
+// benchmark or household changes it reads the documents it needs (transactions, lots, securities, models, local
+// closes), loads close history (./price-history.ts, kept in the offline cache ./price-history-cache.ts), runs the
+// computation in the worker pool with progress, and writes the result into the analytics slice. A newer request
+// cancels the older one (its worker is terminated).
 import type { Account, DailyPrice, Household, Model, Security, TaxLot, Transaction } from '@aw/domain';
 import type { BookDatabase } from '../../db/book-db.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import { createAnalyticsClient, type AnalyticsClient } from '../../workers/analytics-client.ts';
 import { loadSignIn } from '../sync/session-store.ts';
 import { loadCloseHistory } from './price-history.ts';
+import { openHistoryCache, type HistoryCache } from './price-history-cache.ts';
 
 export interface AnalyticsController {
   scoreProfile(): Promise<void>;
@@ -24,11 +26,36 @@ function recentSales(txs: readonly Transaction[], asOf: string): { householdId: 
   return txs.filter((t) => t.type === 'sell' && t.date >= start && t.date <= asOf).map((t) => ({ householdId: t.householdId, symbol: t.symbol, date: t.date }));
 }
 
-export function createAnalyticsController(deps: { db: BookDatabase; store: AppStore; client?: AnalyticsClient; fetchFn?: typeof fetch }): AnalyticsController {
+/** The first trade date of every symbol: its closes must reach back to it, or the holding is mis-valued. */
+export function firstTrades(txs: readonly Pick<Transaction, 'symbol' | 'date'>[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of txs) if (t.symbol && (!out.has(t.symbol) || t.date < out.get(t.symbol)!)) out.set(t.symbol, t.date);
+  return out;
+}
+
+export interface AnalyticsControllerDeps {
+  db: BookDatabase;
+  store: AppStore;
+  client?: AnalyticsClient;
+  fetchFn?: typeof fetch;
+  /** How often (and how far apart) a too-short price history is fetched again; default 30 × 3 s. */
+  historyRetry?: { attempts: number; delayMs: number };
+  /** Trading days of history behind the efficient frontier (default 756, about three years). */
+  frontierLookbackDays?: number;
+}
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+export function createAnalyticsController(deps: AnalyticsControllerDeps): AnalyticsController {
   const { db, store } = deps;
   const client = deps.client ?? createAnalyticsClient();
+  const historyRetry = deps.historyRetry ?? { attempts: 30, delayMs: 3000 };
   const a = () => store.getState();
   let perfCtrl: AbortController | null = null;
+  let frontierCtrl: AbortController | null = null;
+  let cache: Promise<HistoryCache | null> | null = null;
+  const historyCache = (): Promise<HistoryCache | null> => (cache ??= openHistoryCache(db).catch(() => null));
   let harvestCtrl: AbortController | null = null;
   let stopped = false;
 
@@ -49,8 +76,11 @@ export function createAnalyticsController(deps: { db: BookDatabase; store: AppSt
       const signIn = typeof localStorage !== 'undefined' ? loadSignIn(localStorage, serverUrl) : null;
       const history = await loadCloseHistory({
         db, serverUrl, token: signIn?.mode === 'signed-in' ? signIn.session.token : null, symbols, from, to,
-        fetchFn: deps.fetchFn, signal: ctrl.signal,
+        fetchFn: deps.fetchFn, signal: ctrl.signal, required: firstTrades(txs), cache: await historyCache(),
         onProgress: (done, total) => { if (!ctrl.signal.aborted) a().patchPerformance({ progress: { stage: 'Loading price history', done, total } }); },
+        retry: { ...historyRetry, onWait: (syms, attempt) => {
+          if (!ctrl.signal.aborted) a().patchPerformance({ progress: { stage: `Waiting for the server's price history of ${syms.length} symbol${syms.length === 1 ? '' : 's'} (still importing?)`, done: attempt, total: historyRetry.attempts } });
+        } },
       });
       if (ctrl.signal.aborted) return;
       const view = await client.accountPerformance({
@@ -64,6 +94,62 @@ export function createAnalyticsController(deps: { db: BookDatabase; store: AppSt
         warning: history.problem ? `Price history incomplete (${history.problem}); holdings without closes are valued at their last trade price.` : '' });
     } catch (err) {
       if (!isCancel(err) && !ctrl.signal.aborted && !stopped) a().patchPerformance({ status: 'error', error: errorText(err), progress: null });
+    }
+  }
+
+  async function runFrontier(accountId: string): Promise<void> {
+    frontierCtrl?.abort();
+    const ctrl = new AbortController();
+    frontierCtrl = ctrl;
+    a().patchFrontier({ status: 'loading', accountId, error: '', warning: '', problem: null, progress: { stage: 'Reading holdings', done: 0, total: 1 } });
+    try {
+      const accountDoc = await db.accounts.findOne(accountId).exec();
+      if (!accountDoc) throw new Error(`account ${accountId} is not in the book`);
+      const account = accountDoc.toJSON() as Account;
+      const [lots, securities, modelDoc] = await Promise.all([
+        db.lots.find({ selector: { accountId } }).exec(),
+        db.securities.find().exec(),
+        account.modelId ? db.models.findOne(account.modelId).exec() : Promise.resolve(null),
+      ]);
+      const classOf = new Map(securities.map((d) => { const x = d.toJSON() as Security; return [x.symbol, x.assetClass] as [string, string]; }));
+      const model = modelDoc ? (modelDoc.toJSON() as Model) : null;
+      const held = lots.map((d) => d.toJSON() as TaxLot).filter((l) => l.quantity > 0);
+      const modelSymbols = model ? model.targets.flatMap((t) => (t.kind === 'security' ? [t.key] : t.symbols)) : [];
+      const symbols = [...new Set([...held.map((l) => l.symbol), ...modelSymbols])].filter((x) => x && x !== 'CASH');
+      const closes = new Map<string, DailyPrice>();
+      for (const d of await db.prices.find({ selector: { symbol: { $in: symbols } } }).exec()) {
+        const p = d.toJSON() as DailyPrice;
+        if (!closes.has(p.symbol) || p.date > closes.get(p.symbol)!.date) closes.set(p.symbol, p);
+      }
+      const cents = new Map<string, number>();
+      for (const l of held) {
+        const c = closes.get(l.symbol);
+        if (c) cents.set(l.symbol, (cents.get(l.symbol) ?? 0) + Math.round(l.quantity * c.closePrice * 100));
+      }
+      const to = [...closes.values()].reduce((m, p) => (p.date > m ? p.date : m), '');
+      if (!to) throw new Error('the local book has no closes for this account\'s securities');
+      const lookback = deps.frontierLookbackDays ?? 756;
+      const from = isoDay(Date.parse(`${to}T00:00:00Z`) - Math.ceil((lookback * 365) / 252 + 10) * DAY_MS);
+      const { serverUrl } = a().session;
+      const signIn = typeof localStorage !== 'undefined' ? loadSignIn(localStorage, serverUrl) : null;
+      const history = await loadCloseHistory({
+        db, serverUrl, token: signIn?.mode === 'signed-in' ? signIn.session.token : null, symbols, from, to,
+        fetchFn: deps.fetchFn, signal: ctrl.signal, cache: await historyCache(),
+        onProgress: (done, total) => { if (!ctrl.signal.aborted) a().patchFrontier({ progress: { stage: 'Loading price history', done, total } }); },
+      });
+      if (ctrl.signal.aborted) return;
+      const outcome = await client.frontier({
+        accountId, history: history.series, lookbackDays: lookback,
+        positions: [...cents].map(([symbol, valueCents]) => ({ symbol, assetClass: classOf.get(symbol) ?? '', valueCents })),
+        model: model ? { id: model.id, name: model.name, targets: model.targets } : null,
+        assetClasses: symbols.map((x) => [x, classOf.get(x) ?? ''] as [string, string]),
+      }, { signal: ctrl.signal, onProgress: (progress) => { if (!ctrl.signal.aborted) a().patchFrontier({ progress }); } });
+      if (ctrl.signal.aborted || stopped) return;
+      const warning = history.problem ? `Price history incomplete (${history.problem}).` : '';
+      if (outcome.ok) a().patchFrontier({ status: 'ready', view: outcome.view, problem: null, progress: null, historySource: history.source, warning });
+      else a().patchFrontier({ status: 'ready', view: null, problem: outcome.problem, progress: null, historySource: history.source, warning });
+    } catch (err) {
+      if (!isCancel(err) && !ctrl.signal.aborted && !stopped) a().patchFrontier({ status: 'error', error: errorText(err), progress: null });
     }
   }
 
@@ -129,6 +215,10 @@ export function createAnalyticsController(deps: { db: BookDatabase; store: AppSt
       && !(s.performance.status === 'ready' && s.performance.accountId === s.accountId && s.performance.view?.benchmarkSymbol === (s.benchmark || null))) {
       void runPerformance(s.accountId, s.benchmark);
     }
+    if (s.tab === 'frontier' && s.accountId && (s.accountId !== prev.accountId || prev.tab !== 'frontier')
+      && !(s.frontier.status === 'ready' && s.frontier.accountId === s.accountId)) {
+      void runFrontier(s.accountId);
+    }
     if (s.tab === 'harvest' && s.householdId && (s.householdId !== prev.householdId || prev.tab !== 'harvest')) void runHarvest(s.householdId);
   };
   const unsubscribe = store.subscribe(react);
@@ -152,8 +242,10 @@ export function createAnalyticsController(deps: { db: BookDatabase; store: AppSt
       stopped = true;
       unsubscribe();
       perfCtrl?.abort();
+      frontierCtrl?.abort();
       harvestCtrl?.abort();
       client.terminate();
+      void cache?.then((c) => c?.close());
     },
   };
 }

@@ -1,12 +1,12 @@
 // Store slice: the analytics screen — which sub-view, which household/account, the benchmark symbol, and the
-// results the analytics controller brings back from the workers (performance of an account, the household's
+// results the analytics controller brings back from the workers (performance and efficient frontier of an account, the household's
 // tax-loss-harvesting candidates, the risk questionnaire's score), each with its progress and error.
 import type { SliceCreator } from '../../stores/slice.ts';
 import type {
-  AnalyticsProgress, HarvestResult, PerformanceView, ProfileItem, ProfileView, QuestionnaireAnswers,
+  AnalyticsProgress, FrontierProblem, FrontierView, HarvestResult, PerformanceView, ProfileItem, ProfileView, QuestionnaireAnswers,
 } from '../../workers/analytics-client.ts';
 
-export type AnalyticsTab = 'performance' | 'harvest' | 'profile';
+export type AnalyticsTab = 'performance' | 'frontier' | 'harvest' | 'profile';
 export type JobStatus = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface PerformanceState {
@@ -14,7 +14,18 @@ export interface PerformanceState {
   accountId: string | null;
   progress: AnalyticsProgress | null;
   view: PerformanceView | null;
-  historySource: 'server' | 'local' | null;
+  historySource: 'server' | 'cache' | 'local' | null;
+  warning: string;
+  error: string;
+}
+export interface FrontierState {
+  status: JobStatus;
+  accountId: string | null;
+  progress: AnalyticsProgress | null;
+  view: FrontierView | null;
+  /** Too little history or no solution: told to the advisor instead of a chart. */
+  problem: FrontierProblem | null;
+  historySource: 'server' | 'cache' | 'local' | null;
   warning: string;
   error: string;
 }
@@ -41,6 +52,7 @@ export interface AnalyticsSlice {
     accountId: string | null;
     benchmark: string;
     performance: PerformanceState;
+    frontier: FrontierState;
     harvest: HarvestState;
     profile: ProfileState;
   };
@@ -49,6 +61,7 @@ export interface AnalyticsSlice {
   selectAnalyticsAccount(id: string | null): void;
   setBenchmark(symbol: string): void;
   patchPerformance(p: Partial<PerformanceState>): void;
+  patchFrontier(p: Partial<FrontierState>): void;
   patchHarvest(p: Partial<HarvestState>): void;
   patchProfile(p: Partial<ProfileState>): void;
   setProfileAnswer(item: string, answer: string | number): void;
@@ -60,6 +73,7 @@ export const createAnalyticsSlice: SliceCreator<AnalyticsSlice> = (set) => ({
   analytics: {
     tab: 'performance', householdId: null, accountId: null, benchmark: '',
     performance: { ...idle, accountId: null, view: null, historySource: null, warning: '' },
+    frontier: { ...idle, accountId: null, view: null, problem: null, historySource: null, warning: '' },
     harvest: { ...idle, householdId: null, result: null },
     profile: { status: 'idle', version: '', items: [], answers: {}, view: null, error: '' },
   },
@@ -68,6 +82,7 @@ export const createAnalyticsSlice: SliceCreator<AnalyticsSlice> = (set) => ({
   selectAnalyticsAccount: (accountId) => set((s) => ({ analytics: { ...s.analytics, accountId } })),
   setBenchmark: (benchmark) => set((s) => ({ analytics: { ...s.analytics, benchmark } })),
   patchPerformance: (p) => set((s) => ({ analytics: { ...s.analytics, performance: { ...s.analytics.performance, ...p } } })),
+  patchFrontier: (p) => set((s) => ({ analytics: { ...s.analytics, frontier: { ...s.analytics.frontier, ...p } } })),
   patchHarvest: (p) => set((s) => ({ analytics: { ...s.analytics, harvest: { ...s.analytics.harvest, ...p } } })),
   patchProfile: (p) => set((s) => ({ analytics: { ...s.analytics, profile: { ...s.analytics.profile, ...p } } })),
   setProfileAnswer: (item, answer) => set((s) => ({
