@@ -2,15 +2,25 @@
 // provider in other processes:
 //   1. max ingest: one provider pushes acknowledged batches as fast as the server takes them, no clients;
 //   2. delivery: `clients` stream connections × `symbols-per-client` symbols over a universe of `universe`,
-//      `ticks-per-sec` through the ws ingest endpoint for `seconds`; latency = receipt − tick time; server RSS sampled;
+//      `ticks-per-sec` through the ws ingest endpoint for `warmup-seconds` + `seconds`; latency = receipt − tick time
+//      over the last `seconds`. Server RSS: a forced GC after the max-ingest run (its garbage is not the delivery
+//      run's), then samples every 500 ms over the measured window only (after the warm-up); baseline = the median
+//      sample; rssDriftPct = the largest deviation of any sample from it ("flat within ±10%"), rssSpreadPct =
+//      (max − min) / min. CPU: server, client processes and feeder share the machine's cores with whatever else
+//      runs; the table splits the machine's busy time (from /proc/stat) between them and "others";
 //   3. idle: a fresh server, `idle-connections` authenticated connections each subscribed to 50 symbols; server
-//      memory per connection = (RSS after − RSS before) / connections, both after a GC.
+//      memory per connection = (RSS after − RSS before) / connections, both after a GC;
+//   4. hub CPU: the server's ingest → cache → hub → message path in one process on a virtual clock
+//      (prices/hub-cpu.ts), same clients × symbols and tick rate: CPU per second of load, no sockets, no scheduler.
 // Options: --clients N --symbols-per-client K --universe U --ticks-per-sec R --seconds S --max-ingest-seconds S
-//          --idle-connections N --smoke. Progress on stderr, a table and the JSON line on stdout.
+//          --idle-connections N --warmup-seconds S --profile-dir DIR (server CPU profiles) --smoke.
+// Progress on stderr, a table and the JSON line on stdout.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { generateMarket } from '@aw/demo';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,8 +38,10 @@ const cfg = {
   seconds: num('seconds', 30, 2),
   maxIngestSeconds: num('max-ingest-seconds', 10, 2),
   idleConnections: num('idle-connections', 10_000, 200),
-  warmupSeconds: num('warmup-seconds', 3, 1),
+  warmupSeconds: num('warmup-seconds', 5, 1),
   seed: 7,
+  /** Writes a V8 CPU profile of each server process into this folder (node --cpu-prof). */
+  profileDir: (() => { const i = argv.indexOf('--profile-dir'); return i >= 0 ? argv[i + 1] : ''; })(),
 };
 const log = (msg: string) => process.stderr.write(`[prices] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,7 +62,7 @@ process.on('uncaughtException', (err) => {
 interface ServerProc { url: string; tokens: { alice: string; feed: string }; child: ChildProcess }
 
 async function startServer(): Promise<ServerProc> {
-  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}`;
+  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc${cfg.profileDir ? ` --cpu-prof --cpu-prof-dir "${cfg.profileDir}"` : ''} --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}`;
   const child = spawn('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(here, '..') });
   children.add(child);
   const rl = createInterface({ input: child.stdout! });
@@ -67,10 +79,11 @@ async function stopServer(s: ServerProc) {
 }
 
 /** The server's memory and counters; retried because a loaded server may reset a reused keep-alive socket. */
-async function stats(s: ServerProc, gc = false): Promise<Record<string, any>> {
+async function stats(s: ServerProc, gc = false, resetLoop = false): Promise<Record<string, any>> {
+  const q = [gc ? 'gc=1' : '', resetLoop ? 'resetLoop=1' : ''].filter(Boolean).join('&');
   for (let attempt = 1; ; attempt++) {
     try {
-      const r = await fetch(`${s.url}/bench/stats${gc ? '?gc=1' : ''}`, { headers: { connection: 'close' } });
+      const r = await fetch(`${s.url}/bench/stats${q ? `?${q}` : ''}`, { headers: { connection: 'close' } });
       return (await r.json()) as Record<string, any>;
     } catch (err) {
       if (attempt >= 5) throw err;
@@ -96,6 +109,18 @@ function helper(file: string) {
     return new Promise((resolve) => waiters.push({ key, resolve }));
   };
   return { child, next, send: (m: object) => child.send(m) };
+}
+
+/** Busy and total CPU time of the whole machine (all cores, /proc/stat jiffies): what every process got. */
+function machineCpu(): { busy: number; total: number } {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
 }
 
 function prng(seed: number) {
@@ -167,6 +192,9 @@ const maxIngestServerCpuPct = Math.round((cpuSec(before, afterMax) / maxRun.seco
 const maxIngestTicksPerCpuSec = Math.round((afterMax.pipeline.accepted - before.pipeline.accepted) / Math.max(1e-6, cpuSec(before, afterMax)));
 log(`max ingest: ${maxRun.accepted} ticks accepted in ${maxRun.seconds.toFixed(1)} s = ${maxIngestTicksPerSec}/s (server counted ${afterMax.pipeline.accepted - before.pipeline.accepted}, server CPU ${maxIngestServerCpuPct}%)`);
 
+// The max-ingest run leaves garbage (parsed batches, flush strings) that V8 would free during the delivery run and
+// read as an RSS drop: collect it before the delivery phase starts.
+await stats(server, true);
 log(`opening ${cfg.clients} stream clients × ${cfg.symbolsPerClient} symbols`);
 const subs = subscriptions(cfg.clients, symbols, cfg.symbolsPerClient, cfg.seed);
 const perProc = Math.max(1, Math.ceil(cfg.clients / Math.min(4, Math.ceil(cfg.clients / 200))));
@@ -176,35 +204,69 @@ feeder.send({ cmd: 'run', url: server.url, token: server.tokens.feed, symbols, m
 await sleep(cfg.warmupSeconds * 1000);
 for (const p of delivery.procs) p.send({ cmd: 'measure' });
 for (const p of delivery.procs) await p.next('measuring');
+// RSS is sampled every 500 ms over the measured window only: the warm-up (clients connected, stream running for
+// warmupSeconds) is when the heap grows to its working size, so its samples are not the steady state.
 const rssSamples: number[] = [];
-const hubBefore = await stats(server);
+const heapSamples: number[] = [];
+const hubBefore = await stats(server, false, true);
+const machineBefore = machineCpu();
 const measureStart = performance.now();
-const sampler = setInterval(() => void stats(server).then((s) => rssSamples.push(s.rss), (e: Error) => log(`RSS sample failed: ${e.message}`)), 1000);
+const sampler = setInterval(() => void stats(server).then((s) => {
+  rssSamples.push(s.rss);
+  heapSamples.push(s.heapUsed);
+}, (e: Error) => log(`RSS sample failed: ${e.message}`)), 500);
 const paced = await feeder.next('sent');
 clearInterval(sampler);
 const measuredSec = (performance.now() - measureStart) / 1000;
-await sleep(300);
+const machineAfter = machineCpu();
 const hubAfter = await stats(server);
+await sleep(300);
 const hist = new Map<number, number>();
 let delivered = 0;
 let messages = 0;
+let clientCpuSec = 0;
 for (const p of delivery.procs) {
   p.send({ cmd: 'report' });
   const r = await p.next('hist');
   for (const [ms, n] of r.hist as Array<[number, number]>) hist.set(ms, (hist.get(ms) ?? 0) + n);
   delivered += r.ticks;
   messages += r.messages;
+  clientCpuSec += r.cpuSec;
 }
 for (const p of delivery.procs) p.send({ cmd: 'exit' });
 const serverIngested = (hubAfter.pipeline.accepted - hubBefore.pipeline.accepted) / measuredSec;
 const rssMb = rssSamples.map((r) => r / 2 ** 20);
 const rssFirst = rssMb[0] ?? NaN;
 const rssLast = rssMb.at(-1) ?? NaN;
-const rssDriftPct = ((Math.max(...rssMb) - Math.min(...rssMb)) / Math.min(...rssMb)) * 100;
-const deliveryServerCpuPct = Math.round((cpuSec(hubBefore, hubAfter) / measuredSec) * 100);
+// "Flat within ±10%": every steady-state sample within ±rssDriftPct of the baseline, the median sample.
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const rssBaselineMb = median(rssMb);
+const rssDriftPct = (Math.max(...rssMb.map((r) => Math.abs(r - rssBaselineMb))) / rssBaselineMb) * 100;
+const rssSpreadPct = ((Math.max(...rssMb) - Math.min(...rssMb)) / Math.min(...rssMb)) * 100;
+const heapMb = heapSamples.map((r) => r / 2 ** 20);
+const serverCpuSec = cpuSec(hubBefore, hubAfter);
+const deliveryServerCpuPct = Math.round((serverCpuSec / measuredSec) * 100);
+const cores = cpus().length;
+// Whole machine during the measured window (all processes, other users' included), in % of one core.
+const machineBusyPct = Math.round(((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * cores * 100);
+const clientsCpuPct = Math.round((clientCpuSec / measuredSec) * 100);
+const feederCpuPct = Math.round((paced.cpuSec / paced.seconds) * 100);
+const othersCpuPct = Math.max(0, machineBusyPct - deliveryServerCpuPct - clientsCpuPct - feederCpuPct);
 log(`delivery: ${delivered} ticks in ${messages} messages; feeder sent ${paced.sent} (max buffered ${paced.maxBuffered} B); server CPU ${deliveryServerCpuPct}%`);
+if (paced.errors || paced.closedWith) log(`feeder: ${paced.errors} error messages (${paced.firstError || 'none'}); ingest connection closed during the run: ${paced.closedWith || 'no'}`);
 feeder.send({ cmd: 'exit' });
 
+// 4: the server's JavaScript cost of the same load on a virtual clock (no sockets, no scheduler): load-independent.
+// It runs alongside phase 3 (it measures CPU time, not wall time) to keep the bench short.
+log(`hub CPU on a virtual clock: ${cfg.clients} connections, ${cfg.ticksPerSec} ticks/s, ${smoke ? 1 : 5} s`);
+const hubCpuRun = new Promise<{ ticks: number; messages: number; cpuSec: number; virtualSec: number }>((resolve, reject) => {
+  const args = JSON.stringify({ clients: cfg.clients, symbolsPerClient: cfg.symbolsPerClient, universe: cfg.universe, ticksPerSec: cfg.ticksPerSec, seconds: smoke ? 1 : 5, windowMs: 50 });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'prices', 'hub-cpu.ts'), args], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(here, '..') });
+  children.add(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`hub-cpu exited with ${code}`))));
+});
 // 3: idle connections, on a fresh server (the smoke size reuses the first one to stay short).
 if (!smoke) await stopServer(server);
 const idleServer = smoke ? server : await startServer();
@@ -218,6 +280,9 @@ const bytesPerIdleConnection = Math.round((idleAfter.rss - idleBefore.rss) / Mat
 const heapPerIdleConnection = Math.round((idleAfter.heapUsed - idleBefore.heapUsed) / Math.max(1, idle.ready));
 for (const p of idle.procs) p.send({ cmd: 'exit' });
 await stopServer(idleServer);
+
+const hubCpu = await hubCpuRun;
+const hubCpuPct = Math.round((hubCpu.cpuSec / hubCpu.virtualSec) * 1000) / 10;
 
 const result = {
   bench: 'prices',
@@ -236,11 +301,33 @@ const result = {
   deliveredTicksPerSec: Math.round(delivered / measuredSec),
   messagesPerSec: Math.round(messages / measuredSec),
   deliveryServerCpuPct,
+  clientsCpuPct,
+  feederCpuPct,
+  machineBusyPct,
+  othersCpuPct,
+  cores,
+  loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
+  // CPU-normalized: what one server CPU-second delivers (comparable between a loaded and a quiet machine).
+  deliveredTicksPerServerCpuSec: Math.round(delivered / Math.max(1e-6, serverCpuSec)),
+  messagesPerServerCpuSec: Math.round(messages / Math.max(1e-6, serverCpuSec)),
+  serverLoopDelayP99Ms: Math.round(hubAfter.loop.p99Ms * 10) / 10,
+  serverLoopDelayMaxMs: Math.round(hubAfter.loop.maxMs * 10) / 10,
+  // Phase 4: CPU of the ingest → cache → hub → message path per second of load, in % of one core (JS only).
+  hubCpuPct,
+  hubCpuUsPerTick: Math.round((hubCpu.cpuSec / Math.max(1, hubCpu.ticks)) * 1e7) / 10,
+  hubMessagesPerSec: Math.round(hubCpu.messages / hubCpu.virtualSec),
   superseded: hubAfter.hub.ticksSuperseded - hubBefore.hub.ticksSuperseded,
   backpressureSkips: hubAfter.hub.backpressureSkips - hubBefore.hub.backpressureSkips,
   serverRssMb: Math.round(rssLast),
   serverRssStartMb: Math.round(rssFirst),
+  serverRssBaselineMb: Math.round(rssBaselineMb),
+  serverRssMinMb: Math.round(Math.min(...rssMb)),
+  serverRssMaxMb: Math.round(Math.max(...rssMb)),
   rssDriftPct: Math.round(rssDriftPct * 10) / 10,
+  rssSpreadPct: Math.round(rssSpreadPct * 10) / 10,
+  heapMinMb: Math.round(Math.min(...heapMb)),
+  heapMaxMb: Math.round(Math.max(...heapMb)),
+  rssSamples: rssMb.length,
   idleConnections: idle.ready,
   bytesPerIdleConnection,
   heapBytesPerIdleConnection: heapPerIdleConnection,
@@ -253,7 +340,12 @@ const rows: Array<[string, string, string]> = [
   ['clients × symbols', `${result.clients} × ${cfg.symbolsPerClient}`, `${cfg.clients} × ${cfg.symbolsPerClient}`],
   ['delivery p50 / p99 / max', `${result.deliveryP50Ms} / ${result.deliveryP99Ms} / ${result.deliveryMaxMs} ms`, 'p99 < 100 ms'],
   ['delivered', `${result.deliveredTicksPerSec.toLocaleString('en-US')} ticks/s in ${result.messagesPerSec.toLocaleString('en-US')} msgs/s`, ''],
-  ['server RSS start → end (spread)', `${result.serverRssStartMb} → ${result.serverRssMb} MB (${result.rssDriftPct}%)`, '±10%'],
+  ['delivered per server CPU second', `${result.deliveredTicksPerServerCpuSec.toLocaleString('en-US')} ticks in ${result.messagesPerServerCpuSec.toLocaleString('en-US')} msgs`, ''],
+  ['server event-loop delay p99 / max', `${result.serverLoopDelayP99Ms} / ${result.serverLoopDelayMaxMs} ms`, ''],
+  [`CPU (${cores} cores = ${cores * 100}%)`, `server ${deliveryServerCpuPct}% + ${delivery.procs.length} client procs ${clientsCpuPct}% + feeder ${feederCpuPct}% + others ${othersCpuPct}% = ${machineBusyPct}%`, `load avg ${result.loadAverage1m}`],
+  ['server RSS over the measured window', `median ${result.serverRssBaselineMb} MB, min ${result.serverRssMinMb}, max ${result.serverRssMaxMb} (${rssMb.length} samples)`, ''],
+  ['server RSS drift from the median', `±${result.rssDriftPct}% (spread ${result.rssSpreadPct}%; heap ${result.heapMinMb}–${result.heapMaxMb} MB)`, '±10%'],
+  ['server JS on a virtual clock (phase 4)', `${hubCpuPct}% of a core at ${cfg.ticksPerSec.toLocaleString('en-US')} ticks/s (${result.hubCpuUsPerTick} µs/tick, ${result.hubMessagesPerSec.toLocaleString('en-US')} msgs/s)`, 'no sockets'],
   ['idle connections', `${result.idleConnections}`, `${cfg.idleConnections}`],
   ['memory per idle connection', `${(bytesPerIdleConnection / 1024).toFixed(1)} KB RSS (${(heapPerIdleConnection / 1024).toFixed(1)} KB heap)`, '< 20 KB'],
 ];

@@ -3,6 +3,8 @@
 // (acknowledged by id) for `seconds` and reports how many the server accepted. Driven over IPC.
 import WebSocket from 'ws';
 
+const MAX_BATCH = 10_000;
+
 interface Run { cmd: 'run'; url: string; token: string; symbols: string[]; mode: 'paced' | 'max'; ticksPerSec: number; seconds: number; batch: number; inflight: number }
 
 function connect(url: string, token: string): Promise<WebSocket> {
@@ -39,12 +41,21 @@ async function run(r: Run) {
   let accepted = 0;
   let errors = 0;
   let maxBuffered = 0;
+  let firstError = '';
+  let closedWith = '';
   ws.on('message', (d) => {
     const m = JSON.parse(d.toString());
     if (m.type === 'ack') accepted += m.accepted;
-    else if (m.type === 'error') errors++;
+    else if (m.type === 'error') {
+      errors++;
+      firstError ||= `${m.code}: ${m.message}`;
+    }
+  });
+  ws.on('close', (code, reason) => {
+    closedWith ||= `${code} ${reason.toString()}`;
   });
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const endAt = started + r.seconds * 1000;
   if (r.mode === 'paced') {
     await new Promise<void>((resolve) => {
@@ -54,10 +65,14 @@ async function run(r: Run) {
           clearInterval(timer);
           return resolve();
         }
-        const due = Math.floor(((now - started) / 1000) * r.ticksPerSec) - sent;
-        if (due > 0) {
-          ws.send(batchJson(due));
-          sent += due;
+        let due = Math.floor(((now - started) / 1000) * r.ticksPerSec) - sent;
+        // After a stall (a starved feeder) the catch-up goes out in messages of at most MAX_BATCH ticks, well under
+        // the ingest endpoint's 4 MB message limit (a larger one would be refused and its ticks lost).
+        while (due > 0) {
+          const n = Math.min(due, MAX_BATCH);
+          ws.send(batchJson(n));
+          sent += n;
+          due -= n;
         }
         maxBuffered = Math.max(maxBuffered, ws.bufferedAmount);
       }, 5);
@@ -98,8 +113,9 @@ async function run(r: Run) {
     });
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   ws.close();
-  process.send!({ sent, accepted, errors, seconds, maxBuffered });
+  process.send!({ sent, accepted, errors, firstError, closedWith, seconds, maxBuffered, cpuSec: (cpu.user + cpu.system) / 1e6 });
 }
 
 process.on('message', (msg: Run | { cmd: string }) => {

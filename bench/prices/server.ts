@@ -1,7 +1,9 @@
 // Bench server process: the real sync server (createServer + the market feature) on 127.0.0.1 with a generated
 // universe (@aw/demo generateMarket, fixed seed), no provider (ticks come through the ws ingest endpoint) and a
-// GET /bench/stats route reporting this process's memory (after a GC when ?gc=1) and the hub's counters.
+// GET /bench/stats route reporting this process's memory (after a GC when ?gc=1), CPU time, event-loop delay since
+// the last ?resetLoop=1, and the hub's counters.
 // Prints one JSON line {url, tokens} on stdout when ready; stops on SIGTERM.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Router } from 'express';
 import { generateMarket } from '@aw/demo';
 import { startHarness } from '../../sync-server/src/market/test-harness.ts';
@@ -18,6 +20,9 @@ const windowMs = arg('window-ms', 50);
 
 const market = generateMarket({ seed, securities: universe, years: 1 });
 let feature: MarketFeature | null = null;
+// Event-loop delay: how long a ready callback (a socket read, the hub's timer) waited for the busy loop, in ns.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 const statsFeature: FeatureFactory = () => {
   const router = Router();
   router.get('/bench/stats', (req, res) => {
@@ -27,7 +32,9 @@ const statsFeature: FeatureFactory = () => {
     }
     const m = process.memoryUsage();
     const s = feature!.stats();
-    res.json({ rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, ...s, cpu: process.cpuUsage() });
+    const loop = { p50Ms: loopDelay.percentile(50) / 1e6, p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+    if (req.query.resetLoop === '1') loopDelay.reset();
+    res.json({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, ...s, cpu: process.cpuUsage(), loop });
   });
   return { name: 'bench-stats', router };
 };

@@ -1,7 +1,10 @@
 // The HTTP vendor adapter against a local fake vendor that answers, errors or hangs: timeouts, circuit breaker
 // (open after 5 failures, half-open after 60 s on an injected clock), stale marking, and user requests unaffected.
+// The connect timeout runs against a port that blackholes: a listener in a stopped child process whose accept
+// queue is full, so the kernel drops new SYNs and the TCP handshake never completes.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect as tcpConnect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpPollProvider, getJson, VendorError } from './providers/http-poll.ts';
 import { startHarness, type Harness } from './test-harness.ts';
@@ -49,6 +52,60 @@ describe('HTTP vendor poller', () => {
     // A port nobody listens on fails fast as a network error (connection refused).
     const err3 = (await getJson('http://127.0.0.1:9/x', { connectMs: 500, readMs: 500, totalMs: 1_000 }).catch((e: unknown) => e)) as VendorError;
     expect(err3.kind).toBe('network');
+  });
+
+  describe('a vendor whose TCP handshake never completes', () => {
+    let child: ChildProcess;
+    let port = 0;
+    const fillers: Socket[] = [];
+    beforeAll(async () => {
+      // Listen with a backlog of 1, then stop the process (SIGSTOP): nothing ever accepts.
+      const script = "const s=require('net').createServer().listen({port:0,host:'127.0.0.1',backlog:1},()=>{process.stdout.write(s.address().port+'\\n');process.kill(process.pid,'SIGSTOP')})";
+      child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+      // Fill the accept queue: connections complete until it is full, then SYNs are dropped.
+      for (let i = 0; i < 16; i++) {
+        const s = tcpConnect(port, '127.0.0.1');
+        s.on('error', () => undefined);
+        fillers.push(s);
+        const connected = await new Promise<boolean>((resolve) => {
+          const t = setTimeout(() => resolve(false), 300);
+          s.once('connect', () => {
+            clearTimeout(t);
+            resolve(true);
+          });
+        });
+        if (!connected) return;
+      }
+      throw new Error('the accept queue never filled: cannot make a blackholing port here');
+    });
+    afterAll(() => {
+      for (const s of fillers) s.destroy();
+      child?.kill('SIGKILL');
+    });
+
+    it('gives up after the connect timeout, not the read or total timeout', async () => {
+      const started = Date.now();
+      const err = (await getJson(`http://127.0.0.1:${port}/quotes?symbols=A`, { connectMs: 300, readMs: 20_000, totalMs: 30_000 }).catch((e: unknown) => e)) as VendorError;
+      expect(err).toBeInstanceOf(VendorError);
+      expect(err.kind).toBe('connect_timeout');
+      expect(err.message).toContain('300 ms');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    });
+
+    it('counts connect timeouts as failures: the breaker opens after 5 and the poller stops dialing', async () => {
+      let now = Date.UTC(2026, 10, 20, 16, 0);
+      const p = createHttpPollProvider({
+        url: `http://127.0.0.1:${port}/quotes`, symbols: ['AAA'], clock: { now: () => now }, pollIntervalMs: 3_600_000,
+        timeouts: { connectMs: 100, readMs: 20_000, totalMs: 30_000 },
+      });
+      for (let i = 0; i < 5; i++) expect((await p.pollOnce()).failures).toBe(1);
+      expect(p.breaker.state()).toBe('open');
+      expect(await p.pollOnce()).toEqual({ ticks: 0, failures: 0, skipped: 1 });
+      now += 60_000;
+      expect(p.breaker.state()).toBe('half-open');
+      await p.stop();
+    });
   });
 
   describe('inside the server', () => {

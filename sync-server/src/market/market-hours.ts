@@ -1,5 +1,7 @@
-// US equity market hours (NYSE regular session 09:30–16:00 America/New_York, Monday–Friday; exchange holidays
-// are not modelled) and the New York trading date of a timestamp. Times are epoch milliseconds.
+// US equity market hours (NYSE regular session 09:30–16:00 America/New_York, Monday–Friday, closed on the full-day
+// exchange holidays of exchange-holidays.ts; early closes are not modelled) and the New York trading date of a
+// timestamp. Times are epoch milliseconds.
+import { isNyseHoliday } from './exchange-holidays.ts';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 export const OPEN_MINUTE = 9 * 60 + 30;
@@ -68,11 +70,18 @@ export function nyMidnightMs(dayMs: number): number {
   return guess;
 }
 
-/** True during the regular session (weekday, 09:30 ≤ New York time < 16:00). */
+/** True when the New York date with key `dayMs` (UTC midnight, see tradingDayMs) is a weekday without an NYSE holiday. */
+export function isTradingDay(dayMs: number): boolean {
+  const weekday = new Date(dayMs).getUTCDay();
+  return weekday !== 0 && weekday !== 6 && !isNyseHoliday(dayMs);
+}
+
+/** True during the regular session (trading day, 09:30 ≤ New York time < 16:00). */
 export function isMarketOpen(ms: number): boolean {
   const p = nyParts(ms);
   if (p.weekday === 0 || p.weekday === 6) return false;
-  return p.minuteOfDay >= OPEN_MINUTE && p.minuteOfDay < CLOSE_MINUTE;
+  if (p.minuteOfDay < OPEN_MINUTE || p.minuteOfDay >= CLOSE_MINUTE) return false;
+  return !isNyseHoliday(Date.UTC(p.y, p.m - 1, p.d));
 }
 
 /** The instant of 16:00 New York time on the date of `dayMs` (a replayed daily close's tick time). */

@@ -13,6 +13,18 @@ describe('latest-price cache', () => {
     expect(c.peek('A')).toBeDefined();
   });
 
+  it('keeps a used symbol through at least capacity/2 new symbols without reordering on every tick', () => {
+    const c = createPriceCache({ capacity: 10, clock: { now: () => 0 }, marketOpen: () => true });
+    for (let i = 0; i < 10; i++) c.put({ s: `S${i}`, p: 1, t: i });
+    c.put({ s: 'S7', p: 2, t: 20 }); // recently moved: not moved again
+    c.put({ s: 'S0', p: 2, t: 20 }); // the oldest: moved to the back
+    for (let i = 0; i < 5; i++) c.put({ s: `N${i}`, p: 1, t: 30 });
+    expect(c.size()).toBe(10);
+    expect(['S1', 'S2', 'S3', 'S4', 'S5'].map((s) => c.peek(s))).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(c.peek('S7')?.price).toBe(2);
+    expect(c.peek('S0')?.price).toBe(2);
+  });
+
   it('uses a 1 s TTL while the market is open and 1 h after hours', () => {
     let now = 0;
     let open = true;

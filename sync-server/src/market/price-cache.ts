@@ -7,6 +7,8 @@ import { isMarketOpen } from './market-hours.ts';
 import type { Clock, Quote, Tick } from './types.ts';
 
 export interface CacheEntry {
+  /** Position in the recency order when last moved there (see touch). */
+  seq: number;
   price: number;
   /** Provider tick time. */
   t: number;
@@ -51,7 +53,11 @@ export function createPriceCache(opts: PriceCacheOptions): PriceCache {
   const clock = opts.clock;
   const marketOpen = opts.marketOpen ?? isMarketOpen;
   // Map iteration order is insertion order: re-inserting on use keeps the least recently used first.
+  // Approximate LRU to spare the tick path a delete + insert per tick (hash-table churn at 100k+ ticks/s): an entry
+  // moved to the back within the last capacity/2 moves stays where it is. So a used entry is never evicted before
+  // at least capacity/2 other symbols were inserted after it; with a universe below the capacity nothing is evicted.
   const map = new Map<string, CacheEntry>();
+  let seq = 0;
   let ttlMemo = { at: -Infinity, ttl: openTtlMs };
 
   const ttlMs = (now = clock.now()): number => {
@@ -60,6 +66,8 @@ export function createPriceCache(opts: PriceCacheOptions): PriceCache {
   };
 
   const touch = (symbol: string, e: CacheEntry): void => {
+    if (seq - e.seq < capacity / 2 && map.get(symbol) === e) return;
+    e.seq = ++seq;
     map.delete(symbol);
     map.set(symbol, e);
     if (map.size > capacity) map.delete(map.keys().next().value as string);
@@ -78,7 +86,7 @@ export function createPriceCache(opts: PriceCacheOptions): PriceCache {
         e.loadedAt = now;
         e.invalidated = false;
         touch(tick.s, e);
-      } else touch(tick.s, { price: tick.p, t: tick.t, loadedAt: now, invalidated: false });
+      } else touch(tick.s, { seq: -Infinity, price: tick.p, t: tick.t, loadedAt: now, invalidated: false });
     },
     load(symbol, price, t) {
       const e = map.get(symbol);
@@ -87,7 +95,7 @@ export function createPriceCache(opts: PriceCacheOptions): PriceCache {
         e.loadedAt = now;
         return;
       }
-      touch(symbol, { price, t, loadedAt: now, invalidated: e ? e.invalidated && e.t === t : false });
+      touch(symbol, { seq: -Infinity, price, t, loadedAt: now, invalidated: e ? e.invalidated && e.t === t : false });
     },
     peek: (symbol) => map.get(symbol),
     ttlMs,

@@ -45,10 +45,18 @@ const REPLACE_1D = `INSERT INTO market_bars_1d (symbol, t, o, h, l, c, v)
 
 export type Interval = '1d' | '1m';
 
+/** One flush as JSON row texts without the enclosing brackets, e.g. `["AAPL",189.5,1763672400000],[…]` (LatestRow,
+ * MinuteRow and DailyRow tuples): the pipeline builds them directly instead of arrays to stringify. */
+export interface FlushRows {
+  latest: string;
+  minute: string;
+  daily: string;
+}
+
 export interface PriceStore {
   init(): Promise<void>;
-  /** Writes one flush in a single transaction. */
-  writeFlush(latest: LatestRow[], minute: MinuteRow[], daily: DailyRow[]): Promise<void>;
+  /** Writes one flush in a single transaction; each part is the comma-joined JSON rows ('' = none) of its table. */
+  writeFlush(rows: FlushRows): Promise<void>;
   /** Replaces daily bars (history import); one transaction per call. */
   replaceDaily(rows: DailyRow[]): Promise<void>;
   /** Latest price per symbol in one query; symbols without a tick fall back to their last daily close. */
@@ -63,12 +71,12 @@ export function createPriceStore(sql: SqlDb): PriceStore {
     async init() {
       await sql.exec(SCHEMA_SQL);
     },
-    async writeFlush(latest, minute, daily) {
-      if (!latest.length && !minute.length && !daily.length) return;
+    async writeFlush({ latest, minute, daily }) {
+      if (!latest && !minute && !daily) return;
       await sql.transaction(async (tx) => {
-        if (latest.length) await tx.run(UPSERT_LATEST, [JSON.stringify(latest)]);
-        if (minute.length) await tx.run(UPSERT_1M, [JSON.stringify(minute)]);
-        if (daily.length) await tx.run(UPSERT_1D, [JSON.stringify(daily)]);
+        if (latest) await tx.run(UPSERT_LATEST, [`[${latest}]`]);
+        if (minute) await tx.run(UPSERT_1M, [`[${minute}]`]);
+        if (daily) await tx.run(UPSERT_1D, [`[${daily}]`]);
       });
     },
     async replaceDaily(rows) {

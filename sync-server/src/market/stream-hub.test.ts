@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createStreamHub } from './stream-hub.ts';
 
 describe('stream hub', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('costs a tick only its subscribers: other connections are not touched', () => {
     const hub = createStreamHub();
     const conns = Array.from({ length: 1_000 }, (_, i) => {
@@ -13,7 +17,7 @@ describe('stream hub', () => {
     hub.subscribe(conns[9], ['HOT']);
     hub.publish({ s: 'HOT', p: 1, t: 1 });
     expect(hub.stats().ticksQueued).toBe(2);
-    expect(conns.filter((c) => c.pending?.size).map((c) => conns.indexOf(c))).toEqual([7, 9]);
+    expect(conns.filter((c) => c.pendingCount > 0).map((c) => conns.indexOf(c))).toEqual([7, 9]);
     hub.remove(conns[7]);
     expect(hub.subscriberCount('HOT')).toBe(1);
     hub.stop();
@@ -24,9 +28,80 @@ describe('stream hub', () => {
     const c = hub.newConn(() => undefined, () => 0, 50);
     hub.subscribe(c, ['A', 'B']);
     for (let i = 0; i < 100; i++) hub.publish({ s: i % 2 ? 'A' : 'B', p: i, t: i });
-    expect(c.pending?.size).toBe(2);
-    expect(c.pending?.get('A')?.p).toBe(99);
+    expect(hub.pendingTicks(c)).toEqual([{ s: 'B', p: 98, t: 98 }, { s: 'A', p: 99, t: 99 }]);
     expect(hub.stats().ticksSuperseded).toBe(98);
+    hub.stop();
+  });
+
+  it('sends at most one message per window, as soon as the window allows, with the latest tick of each symbol', () => {
+    vi.useFakeTimers();
+    const sent: Array<{ conn: number; at: number; ticks: Array<{ s: string; p: number; t: number }> }> = [];
+    const hub = createStreamHub({ now: () => Date.now() });
+    const start = Date.now();
+    const conns = [50, 50, 20].map((windowMs, i) => {
+      const c = hub.newConn((data) => sent.push({ conn: i, at: Date.now() - start, ...JSON.parse(data) }), () => 0, windowMs);
+      hub.subscribe(c, i === 1 ? ['B'] : ['A', 'B']);
+      return c;
+    });
+    // A tick every 5 ms for 300 ms: A on even steps, B on odd ones.
+    for (let step = 0; step < 60; step++) {
+      hub.publish({ s: step % 2 ? 'B' : 'A', p: 100 + step, t: Date.now() });
+      vi.advanceTimersByTime(5);
+    }
+    vi.advanceTimersByTime(200);
+    for (const [i, c] of conns.entries()) {
+      const mine = sent.filter((m) => m.conn === i);
+      // Leading edge: the first tick goes out at once (after the current macrotask).
+      expect(mine[0].at).toBeLessThanOrEqual(5);
+      for (let k = 1; k < mine.length; k++) {
+        const gap = mine[k].at - mine[k - 1].at;
+        expect(gap).toBeGreaterThanOrEqual(c.windowMs);
+        // Ticks keep arriving, so each message leaves as soon as its window is over (one timer, exact deadlines).
+        if (mine[k - 1].at < 290) expect(gap).toBeLessThanOrEqual(c.windowMs + 1);
+      }
+      for (const m of mine) expect(new Set(m.ticks.map((t) => t.s)).size).toBe(m.ticks.length);
+      // The last message carries the last price of each subscribed symbol.
+      const last = mine.at(-1)!.ticks;
+      expect(last.find((t) => t.s === 'B')?.p).toBe(159);
+      if (i !== 1) expect(mine.flatMap((m) => m.ticks).filter((t) => t.s === 'A').at(-1)?.p).toBe(158);
+      expect(mine.flatMap((m) => m.ticks).some((t) => t.s !== 'A' && t.s !== 'B')).toBe(false);
+      if (i === 1) expect(mine.flatMap((m) => m.ticks).every((t) => t.s === 'B')).toBe(true);
+    }
+    hub.stop();
+  });
+
+  it('drops pending ticks of unsubscribed symbols and stops sending to removed connections', () => {
+    vi.useFakeTimers();
+    const got: string[] = [];
+    const hub = createStreamHub({ now: () => Date.now() });
+    const a = hub.newConn((d) => got.push(`a${d}`), () => 0, 50);
+    const b = hub.newConn((d) => got.push(`b${d}`), () => 0, 50);
+    hub.subscribe(a, ['X', 'Y', 'Z']);
+    hub.subscribe(b, ['X']);
+    for (const s of ['X', 'Y', 'Z']) hub.publish({ s, p: 1, t: 1 });
+    hub.unsubscribe(a, ['Y']);
+    expect(hub.pendingTicks(a).map((t) => t.s)).toEqual(['X', 'Z']);
+    hub.remove(b);
+    vi.advanceTimersByTime(100);
+    expect(got).toEqual(['a{"type":"prices","ticks":[{"s":"X","p":1,"t":1},{"s":"Z","p":1,"t":1}]}']);
+    // A freed slot is reused by the next subscription.
+    hub.subscribe(a, ['W']);
+    hub.publish({ s: 'W', p: 2.5, t: 2 });
+    vi.advanceTimersByTime(100);
+    expect(got.at(-1)).toBe('a{"type":"prices","ticks":[{"s":"W","p":2.5,"t":2}]}');
+    expect(a.symbols).toEqual(['X', 'Z', 'W']);
+    hub.stop();
+  });
+
+  it('primes a new subscriber with the snapshot but never with an older price than the last published tick', () => {
+    const hub = createStreamHub();
+    const a = hub.newConn(() => undefined, () => 0, 50);
+    hub.subscribe(a, ['X']);
+    hub.publish({ s: 'X', p: 10, t: 200 });
+    const b = hub.newConn(() => undefined, () => 0, 50);
+    hub.subscribe(b, ['X', 'Y']);
+    hub.prime(b, [{ s: 'X', p: 9, t: 100 }, { s: 'Y', p: 3, t: 150 }, { s: 'Q', p: 1, t: 1 }]);
+    expect(hub.pendingTicks(b)).toEqual([{ s: 'X', p: 10, t: 200 }, { s: 'Y', p: 3, t: 150 }]);
     hub.stop();
   });
 });

@@ -1,28 +1,39 @@
 // Subscription fan-out of the price stream (seed 7). A symbol → subscribers index makes a tick cost
-// O(subscribers of that symbol); each connection keeps only the latest pending tick per subscribed symbol
-// (at most `maxSymbols` entries, never a queue) and receives at most one message per batching window.
+// O(subscribers of that symbol); each connection receives at most one message per batching window, holding the
+// latest tick of each subscribed symbol that ticked since its last message (never a queue).
+//
+// Allocation-free per tick: symbols get small integer ids; the latest price/time of each symbol lives in arrays
+// indexed by id, and its JSON fragment `{"s":…,"p":…,"t":…}` is built at most once per tick, on the first send,
+// then shared by every connection's message (a message is the concatenation of pre-serialized fragments). A
+// connection keeps one small Int32Array: per slot (a subscribed symbol) its symbol id and a pending bit, then the
+// list of pending slots (about 400 bytes for 50 symbols, sized exactly when a subscribe adds symbols).
+// One timer serves all connections: connections waiting for their window sit in a min-heap by due time and the
+// single timer is armed for the earliest; a connection idle for a whole window sends on the leading edge (right
+// after the current ingest message is processed).
 // Back-pressure: while a socket's buffered bytes exceed `maxBufferedBytes` nothing more is written to it; newer
-// ticks overwrite the pending ones (counted as superseded), so a slow consumer costs a bounded amount of memory.
-// Times are milliseconds.
+// ticks overwrite the pending ones (counted as superseded) and it is retried a window later, so a slow consumer
+// costs a bounded amount of memory. Times are milliseconds (performance.now() by default).
 import type { Tick } from './types.ts';
-
-/** A tick shared by every subscriber; its JSON fragment is built once, on the first send. */
-interface PendingTick {
-  s: string;
-  p: number;
-  t: number;
-  json: string | null;
-}
 
 export interface StreamConn {
   send(data: string): void;
   bufferedAmount(): number;
-  /** Subscribed symbols (a short array: at most maxSymbols). */
+  readonly windowMs: number;
+  /** Subscribed symbols in subscription order (a short array: at most maxSymbols). */
   symbols: string[];
-  pending: Map<string, PendingTick> | null;
-  windowMs: number;
+  /** Slots in use or free (see `slots`). */
+  cap: number;
+  /**
+   * [0, cap): slot → symbol id, | PENDING while a tick waits for this connection, FREE (−1) for a free slot (slots
+   * are stable while subscribed); [cap, cap + pendingCount): the slots with a waiting tick, in arrival order.
+   */
+  slots: Int32Array;
+  pendingCount: number;
   lastSentAt: number;
-  dirty: boolean;
+  /** Earliest time of the next message (meaningful while queued). */
+  dueAt: number;
+  /** Position in the hub's due-time heap; −1 when not queued. */
+  heapAt: number;
   closed: boolean;
 }
 
@@ -46,139 +57,327 @@ export interface StreamHub {
   subscribe(conn: StreamConn, symbols: string[]): void;
   unsubscribe(conn: StreamConn, symbols: string[]): void;
   remove(conn: StreamConn): void;
+  /** A new tick (the pipeline only publishes in time order per symbol); fields other than s, p, t are ignored. */
   publish(tick: Tick): void;
-  /** Queues ticks for one connection only (the snapshot after a subscribe). */
+  /** Queues ticks for one connection only (the snapshot after a subscribe); never replaces a newer published tick. */
   prime(conn: StreamConn, ticks: Tick[]): void;
+  /** The ticks a connection would receive in its next message (tests, diagnostics). */
+  pendingTicks(conn: StreamConn): Tick[];
   subscriberCount(symbol: string): number;
   stats(): HubStats;
   stop(): void;
 }
 
+const FREE = -1;
+const PENDING = 1 << 30;
+const ID_MASK = PENDING - 1;
+const EMPTY = new Int32Array(0);
+
+/** The slot of symbol id `id`, or −1. */
+function slotOf(conn: StreamConn, id: number): number {
+  const a = conn.slots;
+  for (let k = 0; k < conn.cap; k++) if (a[k] !== FREE && (a[k] & ID_MASK) === id) return k;
+  return -1;
+}
+
+/** Grows the slot table to exactly `need` slots (a subscribe adds all its symbols with one allocation). */
+function ensureCap(conn: StreamConn, need: number): void {
+  if (need <= conn.cap) return;
+  const a = new Int32Array(2 * need);
+  a.fill(FREE, 0, need);
+  a.set(conn.slots.subarray(0, conn.cap));
+  a.set(conn.slots.subarray(conn.cap, conn.cap + conn.pendingCount), need);
+  conn.slots = a;
+  conn.cap = need;
+}
+
 export function createStreamHub(opts: StreamHubOptions = {}): StreamHub {
   const maxBufferedBytes = opts.maxBufferedBytes ?? 64 * 1024;
   const now = opts.now ?? (() => performance.now());
-  // Arrays (swap-remove) rather than Sets: ~8 bytes per subscription instead of ~40, and faster to iterate.
-  const index = new Map<string, StreamConn[]>();
-  /** Dirty connections per batching window length, each drained by one shared timer. */
-  const lanes = new Map<number, { dirty: Set<StreamConn>; timer: NodeJS.Timeout; soon: boolean }>();
   const stats: HubStats = { ticksPublished: 0, ticksQueued: 0, ticksSuperseded: 0, messagesSent: 0, backpressureSkips: 0 };
 
-  const lane = (windowMs: number) => {
-    let l = lanes.get(windowMs);
-    if (!l) {
-      const dirty = new Set<StreamConn>();
-      // Ticking at a fifth of the window adds at most ~0.2 window of delay while never sending twice in one window.
-      const timer = setInterval(() => drain(dirty, windowMs), Math.max(1, Math.floor(windowMs / 5)));
-      timer.unref();
-      l = { dirty, timer, soon: false };
-      lanes.set(windowMs, l);
+  // Per symbol id. Symbols get an id on first subscribe (only known symbols are subscribed: bounded by the master).
+  const ids = new Map<string, number>();
+  const symbolOf: string[] = [];
+  /** `{"s":"AAPL","p":` */
+  const prefixOf: string[] = [];
+  const latestP: number[] = [];
+  const latestT: number[] = [];
+  /** The latest tick's JSON fragment, built on first use; null after a new tick. */
+  const latestJson: Array<string | null> = [];
+  // The index as parallel arrays (swap-remove): ~8 bytes per subscription, no object per subscription.
+  const subConns: StreamConn[][] = [];
+  const subSlots: number[][] = [];
+
+  const idOf = (s: string): number => {
+    let id = ids.get(s);
+    if (id === undefined) {
+      id = symbolOf.length;
+      ids.set(s, id);
+      symbolOf.push(s);
+      prefixOf.push(`{"s":${JSON.stringify(s)},"p":`);
+      latestP.push(0);
+      latestT.push(Number.NEGATIVE_INFINITY);
+      latestJson.push(null);
+      subConns.push([]);
+      subSlots.push([]);
     }
-    return l;
+    return id;
   };
 
-  function drain(dirty: Set<StreamConn>, windowMs: number): void {
-    if (!dirty.size) return;
-    const t = now();
-    for (const conn of dirty) {
-      if (conn.closed || !conn.pending || conn.pending.size === 0) {
-        conn.dirty = false;
-        dirty.delete(conn);
-        continue;
-      }
-      if (t - conn.lastSentAt < windowMs) continue;
+  // ---- due-time min-heap of connections waiting for their window, and the one timer ----
+  const heap: StreamConn[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let timerAt = Number.POSITIVE_INFINITY;
+  let soon = false;
+  let stopped = false;
+
+  const place = (c: StreamConn, i: number) => {
+    heap[i] = c;
+    c.heapAt = i;
+  };
+  const siftUp = (i: number) => {
+    const c = heap[i];
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent].dueAt <= c.dueAt) break;
+      place(heap[parent], i);
+      i = parent;
+    }
+    place(c, i);
+  };
+  const siftDown = (i: number) => {
+    const c = heap[i];
+    const n = heap.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const m = r < n && heap[r].dueAt < heap[l].dueAt ? r : l;
+      if (heap[m].dueAt >= c.dueAt) break;
+      place(heap[m], i);
+      i = m;
+    }
+    place(c, i);
+  };
+  const heapPush = (c: StreamConn) => {
+    heap.push(c);
+    siftUp(heap.length - 1);
+  };
+  const heapRemove = (c: StreamConn) => {
+    const i = c.heapAt;
+    if (i < 0) return;
+    c.heapAt = -1;
+    const last = heap.pop()!;
+    if (last === c) return;
+    place(last, i);
+    siftDown(i);
+    siftUp(last.heapAt);
+  };
+  const heapPop = (): StreamConn => {
+    const top = heap[0];
+    heapRemove(top);
+    return top;
+  };
+
+  function onTimer(): void {
+    timer = null;
+    timerAt = Number.POSITIVE_INFINITY;
+    drainDue();
+  }
+  function onSoon(): void {
+    soon = false;
+    drainDue();
+  }
+  /** Arms the single timer for the earliest due connection (re-arming only when that moved earlier). */
+  function arm(): void {
+    if (stopped || heap.length === 0) return;
+    const due = heap[0].dueAt;
+    if (due >= timerAt) return;
+    if (timer) clearTimeout(timer);
+    timerAt = due;
+    timer = setTimeout(onTimer, Math.max(0, Math.ceil(due - now())));
+    timer.unref();
+  }
+
+  function drainDue(): void {
+    let t = now();
+    while (heap.length && heap[0].dueAt <= t) {
+      const conn = heapPop();
+      if (conn.closed || conn.pendingCount === 0) continue;
       if (conn.bufferedAmount() > maxBufferedBytes) {
         stats.backpressureSkips++;
+        conn.dueAt = t + conn.windowMs;
+        heapPush(conn);
         continue;
       }
-      let body = '';
-      let n = 0;
-      for (const rec of conn.pending.values()) {
-        rec.json ??= `{"s":${JSON.stringify(rec.s)},"p":${rec.p},"t":${rec.t}}`;
-        body += n++ ? `,${rec.json}` : rec.json;
+      sendPending(conn);
+      t = now();
+    }
+    arm();
+  }
+
+  function sendPending(conn: StreamConn): void {
+    const a = conn.slots;
+    const n = conn.pendingCount;
+    let body = '';
+    for (let i = 0; i < n; i++) {
+      const slot = a[conn.cap + i];
+      const id = a[slot] & ID_MASK;
+      a[slot] = id;
+      let frag = latestJson[id];
+      if (frag === null) frag = latestJson[id] = `${prefixOf[id]}${latestP[id]},"t":${latestT[id]}}`;
+      body = i === 0 ? frag : `${body},${frag}`;
+    }
+    conn.pendingCount = 0;
+    const msg = `{"type":"prices","ticks":[${body}]}`;
+    conn.lastSentAt = now();
+    stats.messagesSent++;
+    opts.onSend?.(n, msg.length);
+    conn.send(msg);
+  }
+
+  /** Queues a connection that just got its first pending tick since its last message. */
+  function schedule(conn: StreamConn): void {
+    const t = now();
+    const due = conn.lastSentAt + conn.windowMs;
+    conn.dueAt = due > t ? due : t;
+    heapPush(conn);
+    if (due <= t) {
+      // Leading edge: idle for a whole window, so send right after the current ingest message is processed.
+      if (!soon && !stopped) {
+        soon = true;
+        setImmediate(onSoon);
       }
-      conn.pending.clear();
-      const msg = `{"type":"prices","ticks":[${body}]}`;
-      conn.lastSentAt = t;
-      conn.dirty = false;
-      dirty.delete(conn);
-      stats.messagesSent++;
-      opts.onSend?.(n, msg.length);
-      conn.send(msg);
+    } else arm();
+  }
+
+  function enqueue(conn: StreamConn, slot: number): void {
+    stats.ticksQueued++;
+    const a = conn.slots;
+    const v = a[slot];
+    if (v & PENDING) {
+      stats.ticksSuperseded++;
+      return;
+    }
+    a[slot] = v | PENDING;
+    a[conn.cap + conn.pendingCount++] = slot;
+    if (conn.heapAt < 0) schedule(conn);
+  }
+
+  function unsubscribeOne(conn: StreamConn, s: string): void {
+    const i = conn.symbols.indexOf(s);
+    if (i < 0) return;
+    conn.symbols.splice(i, 1);
+    const id = ids.get(s)!;
+    const slot = slotOf(conn, id);
+    const a = conn.slots;
+    if (a[slot] & PENDING) {
+      const end = conn.cap + conn.pendingCount;
+      let k = conn.cap;
+      while (a[k] !== slot) k++;
+      a.copyWithin(k, k + 1, end);
+      conn.pendingCount--;
+    }
+    a[slot] = FREE;
+    const cs = subConns[id];
+    const ss = subSlots[id];
+    const j = cs.indexOf(conn);
+    if (j >= 0) {
+      cs[j] = cs[cs.length - 1];
+      ss[j] = ss[ss.length - 1];
+      cs.pop();
+      ss.pop();
     }
   }
 
-  const enqueue = (conn: StreamConn, rec: PendingTick): void => {
-    if (conn.closed) return;
-    const pending = (conn.pending ??= new Map());
-    if (pending.has(rec.s)) stats.ticksSuperseded++;
-    pending.set(rec.s, rec);
-    stats.ticksQueued++;
-    if (!conn.dirty) {
-      conn.dirty = true;
-      const l = lane(conn.windowMs);
-      l.dirty.add(conn);
-      // Leading edge: a connection that sent nothing for a whole window gets this tick right after the current
-      // ingest message is processed, instead of at the next timer tick.
-      if (!l.soon && now() - conn.lastSentAt >= conn.windowMs) {
-        l.soon = true;
-        setImmediate(() => {
-          l.soon = false;
-          drain(l.dirty, conn.windowMs);
-        });
-      }
-    }
-  };
-
   return {
     newConn: (send, bufferedAmount, windowMs) => ({
-      send, bufferedAmount, symbols: [], pending: null, windowMs, lastSentAt: -Infinity, dirty: false, closed: false,
+      send, bufferedAmount, windowMs, symbols: [], cap: 0, slots: EMPTY, pendingCount: 0,
+      lastSentAt: Number.NEGATIVE_INFINITY, dueAt: 0, heapAt: -1, closed: false,
     }),
     subscribe(conn, symbols) {
-      for (const s of symbols) {
-        if (conn.symbols.includes(s)) continue;
+      if (conn.closed) return;
+      const fresh = symbols.filter((s, i) => !conn.symbols.includes(s) && symbols.indexOf(s) === i);
+      // Slots in use = subscribed symbols; free slots are reused before the table grows.
+      ensureCap(conn, conn.symbols.length + fresh.length);
+      for (const s of fresh) {
+        const id = idOf(s);
+        let slot = 0;
+        while (conn.slots[slot] !== FREE) slot++;
+        conn.slots[slot] = id;
         conn.symbols.push(s);
-        let subs = index.get(s);
-        if (!subs) index.set(s, (subs = []));
-        subs.push(conn);
+        subConns[id].push(conn);
+        subSlots[id].push(slot);
       }
     },
     unsubscribe(conn, symbols) {
-      for (const s of symbols) {
-        const i = conn.symbols.indexOf(s);
-        if (i < 0) continue;
-        conn.symbols.splice(i, 1);
-        conn.pending?.delete(s);
-        const subs = index.get(s);
-        if (!subs) continue;
-        const j = subs.indexOf(conn);
-        if (j >= 0) {
-          subs[j] = subs[subs.length - 1];
-          subs.pop();
-        }
-        if (subs.length === 0) index.delete(s);
-      }
+      for (const s of symbols) unsubscribeOne(conn, s);
     },
     remove(conn) {
       conn.closed = true;
-      this.unsubscribe(conn, [...conn.symbols]);
-      conn.pending = null;
-      for (const l of lanes.values()) l.dirty.delete(conn);
+      heapRemove(conn);
+      for (let k = 0; k < conn.cap; k++) {
+        if (conn.slots[k] === FREE) continue;
+        const id = conn.slots[k] & ID_MASK;
+        const cs = subConns[id];
+        const ss = subSlots[id];
+        const j = cs.indexOf(conn);
+        if (j < 0) continue;
+        cs[j] = cs[cs.length - 1];
+        ss[j] = ss[ss.length - 1];
+        cs.pop();
+        ss.pop();
+      }
+      conn.symbols = [];
+      conn.slots = EMPTY;
+      conn.cap = 0;
+      conn.pendingCount = 0;
     },
     publish(tick) {
       stats.ticksPublished++;
-      const subs = index.get(tick.s);
-      if (!subs) return;
-      const rec: PendingTick = { s: tick.s, p: tick.p, t: tick.t, json: null };
-      for (const conn of subs) enqueue(conn, rec);
+      const id = ids.get(tick.s);
+      if (id === undefined) return;
+      latestP[id] = tick.p;
+      latestT[id] = tick.t;
+      latestJson[id] = null;
+      const cs = subConns[id];
+      const ss = subSlots[id];
+      for (let i = 0; i < cs.length; i++) enqueue(cs[i], ss[i]);
     },
     prime(conn, ticks) {
-      for (const tick of ticks) if (conn.symbols.includes(tick.s)) enqueue(conn, { s: tick.s, p: tick.p, t: tick.t, json: null });
+      if (conn.closed) return;
+      for (const tick of ticks) {
+        const id = ids.get(tick.s);
+        if (id === undefined) continue;
+        const slot = slotOf(conn, id);
+        if (slot < 0) continue;
+        if (!(latestT[id] >= tick.t)) {
+          latestP[id] = tick.p;
+          latestT[id] = tick.t;
+          latestJson[id] = null;
+        }
+        enqueue(conn, slot);
+      }
     },
-    subscriberCount: (symbol) => index.get(symbol)?.length ?? 0,
+    pendingTicks(conn) {
+      const out: Tick[] = [];
+      for (let i = 0; i < conn.pendingCount; i++) {
+        const id = conn.slots[conn.slots[conn.cap + i]] & ID_MASK;
+        out.push({ s: symbolOf[id], p: latestP[id], t: latestT[id] });
+      }
+      return out;
+    },
+    subscriberCount: (symbol) => {
+      const id = ids.get(symbol);
+      return id === undefined ? 0 : subConns[id].length;
+    },
     stats: () => ({ ...stats }),
     stop() {
-      for (const l of lanes.values()) clearInterval(l.timer);
-      lanes.clear();
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      timerAt = Number.POSITIVE_INFINITY;
     },
   };
 }
