@@ -1,18 +1,25 @@
 // Sync benchmark (issue 4). A real sync server in its own process (SQLite book seeded with the demo generator,
 // seed 42) and Node RxDB clients (memory storage) in this process:
-//   1. initial sync: a fresh client (admin: sees the whole book, all ten collections) replicates everything;
+//   1. initial sync: a fresh client (admin: sees the whole book, all ten collections) replicates everything
+//      through @aw/sync-client (RxDB replication, large gzip-compressed pull pages);
 //   2. edit propagation: two advisors of team demo (households only: open-source RxDB allows 13 collections per
 //      process); `edits` single-document edits on A, one at a time, each timed until B's database has it.
-// Options: --households N (default 2500 ≈ 10,000 accounts, ~400k lots), --edits N (default 200), --smoke (25, 20).
-// Progress on stderr; a table and, last, the JSON line on stdout.
+//   3. with --chromium: the same initial sync as the desktop does it, in Debian Chromium (/usr/bin/chromium or
+//      CHROMIUM_PATH) on RxDB's Dexie storage over the browser's real IndexedDB (the client bundled by esbuild).
+//      In Node, Dexie would run on fake-indexeddb, which is far slower than a browser's IndexedDB, so it is not used.
+// Options: --households N (default 2500 ≈ 10,000 accounts, ~400k lots), --edits N (default 200), --chromium,
+// --smoke (25 households, 20 edits). Progress on stderr; a table and, last, the JSON line on stdout.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { BOOK_COLLECTION_NAMES, type BookCollectionName } from '@aw/domain';
+import { generateBook } from '@aw/demo';
 import { createBookDatabase, login, startBookReplication, type BookDatabase, type BookReplication } from '@aw/sync-client';
 import { openSqlDb } from '../sync-server/src/db/sql-db.ts';
 import { createAuthTables } from '../sync-server/src/auth/auth-tables.ts';
@@ -25,7 +32,7 @@ const num = (name: string, full: number, small: number): number => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : smoke ? small : full;
 };
-const cfg = { households: num('households', 2500, 25), edits: num('edits', 200, 20) };
+const cfg = { households: num('households', 2500, 25), edits: num('edits', 200, 20), chromium: argv.includes('--chromium') };
 const log = (msg: string) => process.stderr.write(`[sync] ${msg}\n`);
 const ADMIN_PASSWORD = 'bench-admin';
 
@@ -67,6 +74,62 @@ function childCpuSec(pid: number | undefined): number | null {
   }
 }
 
+/** The desktop's client, for the browser: sign in, replicate the whole book into Dexie (IndexedDB), count. */
+const BROWSER_ENTRY = `
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { BOOK_COLLECTION_NAMES } from '@aw/domain';
+import { createBookDatabase, login, startBookReplication } from '@aw/sync-client';
+globalThis.runInitialSync = async (url, username, password) => {
+  const session = await login(url, username, password);
+  const t0 = performance.now();
+  const db = await createBookDatabase({ name: 'bench-' + Date.now(), storage: getRxStorageDexie(), multiInstance: false });
+  const openSec = (performance.now() - t0) / 1000;
+  const repl = startBookReplication(db, { url, token: session.token });
+  await repl.awaitInitialSync();
+  const sec = (performance.now() - t0) / 1000;
+  const counts = {};
+  for (const n of BOOK_COLLECTION_NAMES) counts[n] = await db[n].count().exec();
+  await repl.cancel();
+  await db.remove();
+  return { sec, openSec, counts };
+};`;
+
+/** Initial sync of the whole book in Chromium (Dexie on real IndexedDB): seconds and documents. */
+async function chromiumInitialSync(serverUrl: string): Promise<{ sec: number; docs: number }> {
+  const { build } = await import('esbuild');
+  const { chromium } = await import('playwright-core');
+  const bundle = await build({
+    stdin: { contents: BROWSER_ENTRY, resolveDir: here, loader: 'ts', sourcefile: 'sync-bench-browser.ts' },
+    bundle: true, format: 'iife', platform: 'browser', write: false, minify: true, logLevel: 'error',
+  });
+  const js = bundle.outputFiles[0].text;
+  // The page needs an http origin of its own (IndexedDB is not available on about:blank); the sync server allows CORS.
+  const page$ = createHttpServer((req, res) => {
+    if (req.url === '/bench.js') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(js);
+    else res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>sync bench</title><script src="/bench.js"></script>');
+  });
+  await new Promise<void>((r) => page$.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(page$.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => log(`chromium: ${e.message}`));
+    await page.goto(origin);
+    const r = await page.evaluate(
+      ([url, pw]) => (globalThis as any).runInitialSync(url, 'bench', pw) as Promise<{ sec: number; openSec: number; counts: Record<string, number> }>,
+      [serverUrl, ADMIN_PASSWORD] as const,
+    );
+    log(`Chromium: database opened in ${r.openSec.toFixed(1)} s`);
+    return { sec: r.sec, docs: Object.values(r.counts).reduce((a, b) => a + b, 0) };
+  } finally {
+    await browser.close();
+    page$.close();
+  }
+}
+
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main(): Promise<void> {
@@ -93,6 +156,15 @@ async function main(): Promise<void> {
     const cpu0 = process.cpuUsage();
     const serverCpu0 = childCpuSec(server.child.pid);
     const full = await openClient(server.url, 'bench', ADMIN_PASSWORD, 'bench-full', BOOK_COLLECTION_NAMES);
+    // Replication errors RxDB reports (a failed local write of a pulled page is otherwise silent).
+    const syncErrors: string[] = [];
+    for (const [n, st] of Object.entries(full.repl.states)) {
+      st!.error$.subscribe((e) => {
+        const msg = `${n}: ${String((e as Error).message ?? e).slice(0, 300)}`;
+        syncErrors.push(msg);
+        log(`replication error: ${msg}`);
+      });
+    }
     await full.repl.awaitInitialSync();
     const initialSyncSec = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
@@ -102,8 +174,25 @@ async function main(): Promise<void> {
     const counts: Record<string, number> = {};
     for (const n of BOOK_COLLECTION_NAMES) counts[n] = await (full.db.collections as any)[n].count().exec();
     const docs = Object.values(counts).reduce((a, b) => a + b, 0);
+    const clientHeapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
+    // Completeness: the client must hold every generated document of the big collections.
+    const generated = generateBook({ households: cfg.households, seed: 42 });
+    const missing: Record<string, number> = {};
+    for (const n of ['households', 'accounts', 'lots', 'transactions'] as const) {
+      const d = generated[n].length - counts[n];
+      if (d !== 0) missing[n] = d;
+    }
+    if (Object.keys(missing).length) log(`INCOMPLETE initial sync, documents missing on the client: ${JSON.stringify(missing)}`);
     log(`initial sync: ${docs} documents in ${initialSyncSec.toFixed(1)} s`);
     await full.close();
+
+    let browserSync: { sec: number; docs: number } | null = null;
+    if (cfg.chromium) {
+      log('initial sync in Chromium (Dexie on IndexedDB)…');
+      browserSync = await chromiumInitialSync(server.url);
+      log(`Chromium: ${browserSync.docs} documents in ${browserSync.sec.toFixed(1)} s`);
+      if (browserSync.docs !== docs) throw new Error(`Chromium client got ${browserSync.docs} documents, the Node client ${docs}`);
+    }
 
     // 2. edit propagation A → B
     const a = await openClient(server.url, 'alice', 'demo', 'bench-a', ['households']);
@@ -144,6 +233,10 @@ async function main(): Promise<void> {
       ['initial sync (fresh client)', `${initialSyncSec.toFixed(1)} s (target < 60 s)`],
       ['sync throughput', `${Math.round(docs / initialSyncSec)} docs/s`],
       ['CPU during initial sync', `client ${clientCpuSec.toFixed(1)} s, server ${serverCpuSec?.toFixed(1) ?? '?'} s (machine load shows as wall > CPU)`],
+      ['complete (vs the generator)', Object.keys(missing).length ? `NO, missing ${JSON.stringify(missing)}` : 'yes'],
+      ['replication errors during initial sync', String(syncErrors.length)],
+      ['client heap after initial sync', `${clientHeapMb} MB (RxDB memory storage)`],
+      ...(browserSync ? [['initial sync in Chromium (Dexie/IndexedDB)', `${browserSync.sec.toFixed(1)} s`] as [string, string]] : []),
       [`edit propagation p50 (${cfg.edits} edits)`, `${p50.toFixed(1)} ms`],
       ['edit propagation p95', `${p95.toFixed(1)} ms (target < 300 ms)`],
       ['edit propagation max', `${latencies[latencies.length - 1].toFixed(1)} ms`],
@@ -157,6 +250,9 @@ async function main(): Promise<void> {
         initialSyncSec: Number(initialSyncSec.toFixed(2)), editPropagationP50Ms: Number(p50.toFixed(1)),
         editPropagationP95Ms: Number(p95.toFixed(1)), edits: cfg.edits, seedSec: Number(seedSec.toFixed(1)),
         initialSyncClientCpuSec: Number(clientCpuSec.toFixed(1)), initialSyncServerCpuSec: serverCpuSec === null ? null : Number(serverCpuSec.toFixed(1)),
+        complete: Object.keys(missing).length === 0, ...(Object.keys(missing).length ? { missing } : {}), replicationErrors: syncErrors.length,
+        clientHeapMb, ...(browserSync ? { chromiumInitialSyncSec: Number(browserSync.sec.toFixed(2)) } : {}),
+        loadAvg1m: Number(loadavg()[0].toFixed(2)),
       }),
     );
   } finally {

@@ -1,11 +1,12 @@
 // Live replication of the book between a local RxDB (Dexie in the renderer, memory in Node tests) and the sync
 // server: rxdb's replicateRxCollection per collection with an HTTP pull handler, an HTTP push handler and a
 // ws-driven stream$ (one shared socket; 'RESYNC' on every reconnect so edits missed while offline are pulled).
+// The pending-changes count is derived from RxDB's replication state (pending-changes.ts), so it survives a reload.
 // Local edits are never lost: offline, pushes retry every `retryTimeMs`; on 401 (session expired) replication
 // pauses, `onAuthError` fires and `resume(newToken)` continues where it stopped. A push the server refuses (403)
 // is retried without the refused documents, whose local copies then revert to the server's state.
 // Conflicts are resolved by `bookConflictHandlers` (conflict-handlers.ts). Status: `status$`.
-import { BehaviorSubject, Subject, combineLatest, type Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, Subject, Subscription, combineLatest, type Observable } from 'rxjs';
 import { distinctUntilChanged, map } from 'rxjs/operators';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { RxCollection, RxDatabase, RxReplicationPullStreamItem, RxReplicationWriteToMasterRow } from 'rxdb';
@@ -13,6 +14,7 @@ import { BOOK_COLLECTION_NAMES, type BookCollectionName } from '@aw/domain';
 import { bookConflictHandlers } from './conflict-handlers.ts';
 import { SyncHttpError, requestJson, trimUrl } from './http.ts';
 import { openReplicationStream, type WebSocketCtor } from './replication-stream.ts';
+import { unpushedDocumentIds } from './pending-changes.ts';
 
 export interface Checkpoint {
   id: string;
@@ -23,7 +25,10 @@ export type SyncState = 'online' | 'offline' | 'syncing';
 
 export interface SyncStatus {
   state: SyncState;
-  /** Local edits not yet acknowledged by the server (counted since this replication started). */
+  /**
+   * Local documents whose latest edit the server has not acknowledged yet. Read from RxDB's replication state when
+   * the replication starts and whenever a collection goes idle (so it survives reloads), counted live in between.
+   */
   pendingLocalChanges: number;
   lastError: { code: string; message: string; at: number } | null;
   /** True after a 401: replication is paused until `resume(token)`. */
@@ -64,6 +69,16 @@ export interface BookReplication {
   cancel(): Promise<void>;
 }
 
+/**
+ * Documents per pull request. Large pages make the initial sync of a big book fast (one round trip, one local
+ * bulk write and one index merge per page); live edits arrive over the stream and are not affected. The server
+ * accepts up to 20,000.
+ */
+export const DEFAULT_PULL_BATCH_SIZE = 10_000;
+
+/** How long a collection must stay idle before its pending count is re-read from RxDB's replication state. */
+const PENDING_RECONCILE_DELAY_MS = 250;
+
 const wsUrlOf = (httpUrl: string) => `${httpUrl.replace(/^http/i, 'ws')}/api/v1/replication/stream`;
 
 export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationOptions): BookReplication {
@@ -79,6 +94,9 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
   const pending = new Map<string, number>();
   const pending$ = new BehaviorSubject(0);
   let pendingSeq = 0;
+  /** Per collection while a pending-changes scan runs: keys edited and keys acknowledged meanwhile. */
+  const scans = new Map<string, { added: Set<string>; acked: Set<string> }>();
+  const keyOf = (name: string, id: string) => `${name}|${id}`;
   const subs: Subscription[] = [];
   const streams = new Map<string, Subject<RxReplicationPullStreamItem<any, Checkpoint>>>();
   /** Documents refused by the server: their conflict resolves to the server's state. */
@@ -136,7 +154,12 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
       collection.eventBulks$.subscribe((bulk: any) => {
         // Writes that came from the server are not local changes; conflict resolutions are (they are pushed again).
         if (typeof bulk.context === 'string' && bulk.context.startsWith('replication-downstream')) return;
-        for (const ev of bulk.events) pending.set(`${name}|${ev.documentId}`, ++pendingSeq);
+        const scan = scans.get(name);
+        for (const ev of bulk.events) {
+          const key = keyOf(name, String(ev.documentId));
+          pending.set(key, ++pendingSeq);
+          scan?.added.add(key);
+        }
         pending$.next(pending.size);
       }),
     );
@@ -151,7 +174,7 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
       waitForLeadership: true,
       autoStart: true,
       pull: {
-        batchSize: opts.pullBatchSize ?? 2000,
+        batchSize: opts.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
         stream$: stream$.asObservable(),
         handler: async (checkpoint, batchSize) => {
           const q = new URLSearchParams({ limit: String(batchSize) });
@@ -185,8 +208,11 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
               conflicts.push(d);
             }
           }
+          const scan = scans.get(name);
           keys.forEach((k, i) => {
-            if (pending.get(k) === seqs[i]) pending.delete(k);
+            if (pending.get(k) !== seqs[i]) return; // edited again while this push ran: still pending
+            pending.delete(k);
+            scan?.acked.add(k);
           });
           pending$.next(pending.size);
           return conflicts;
@@ -194,6 +220,40 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
       },
     });
     subs.push(states[name]!.error$.subscribe(() => undefined));
+  }
+
+  /** Replaces the live count of `name` with what RxDB's replication state says is unpushed. */
+  const reconcilePending = async (name: BookCollectionName): Promise<void> => {
+    const state = states[name];
+    if (!state || cancelled || scans.has(name)) return;
+    const scan = { added: new Set<string>(), acked: new Set<string>() };
+    scans.set(name, scan);
+    let ids: string[];
+    try {
+      ids = await unpushedDocumentIds(state);
+    } catch {
+      return; // closed meanwhile; the live count stands
+    } finally {
+      scans.delete(name);
+    }
+    if (cancelled) return;
+    const keep = new Set(ids.map((id) => keyOf(name, id)).filter((k) => !scan.acked.has(k)));
+    for (const k of scan.added) keep.add(k);
+    const prefix = `${name}|`;
+    for (const k of [...pending.keys()]) if (k.startsWith(prefix) && !keep.has(k)) pending.delete(k);
+    for (const k of keep) if (!pending.has(k)) pending.set(k, ++pendingSeq);
+    pending$.next(pending.size);
+  };
+  for (const name of names) {
+    void reconcilePending(name);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    subs.push(
+      states[name]!.active$.pipe(distinctUntilChanged()).subscribe((active) => {
+        if (timer) clearTimeout(timer);
+        timer = active ? undefined : setTimeout(() => void reconcilePending(name), PENDING_RECONCILE_DELAY_MS);
+      }),
+      new Subscription(() => clearTimeout(timer)),
+    );
   }
 
   const stream = openReplicationStream({

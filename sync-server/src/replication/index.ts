@@ -8,6 +8,7 @@ import type { AuthUser, FeatureFactory } from '../context.ts';
 import type { TokenCheck } from '../auth/sessions.ts';
 import { HttpError, badRequest, notFound } from '../http/errors.ts';
 import type { ServerMetrics } from '../http/metrics.ts';
+import { sendJson } from '../http/compressed-json.ts';
 import type { ServerBook } from '../db/book-db.ts';
 import { mayReplicate } from './access.ts';
 import { replicatedCollections, type Checkpoint, type ReplicatedCollection } from './book-collections.ts';
@@ -68,7 +69,7 @@ export function createReplicationFeature(
       const result = await pullChanges(rc, res.locals.user as AuthUser, since, limit);
       metrics.replicationPulls.inc({ collection: rc.name });
       metrics.replicationPulledDocs.inc({ collection: rc.name }, result.documents.length);
-      res.json(result);
+      await sendJson(req, res, result);
     });
     router.post(`${base}/push`, ctx.auth.requireAuth, resolveCollection, async (req, res) => {
       const rc = res.locals.rc as ReplicatedCollection;

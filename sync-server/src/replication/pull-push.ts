@@ -9,7 +9,8 @@ import { HttpError, badRequest } from '../http/errors.ts';
 import { canRead, pushViolation, type Doc, type PushRow } from './access.ts';
 import type { Checkpoint, ReplicatedCollection } from './book-collections.ts';
 
-export const MAX_PULL_LIMIT = 5000;
+/** Largest pull page: the client's initial sync asks for big pages (fewer round trips and client-side index merges). */
+export const MAX_PULL_LIMIT = 20_000;
 export const MAX_PUSH_ROWS = 2000;
 
 /** Checkpoint of a stored document: its last-write time and id. */
