@@ -2,7 +2,8 @@
 // rebalance workers) over a real RxDB book in IndexedDB (Dexie). setup() generates the demo book in a worker and
 // writes it plus N synthetic proposals; mount() renders the screen and times the first painted grid row and the
 // whole load; bulk() runs a bulk rebalance of every account while scrolling the grid, with a PerformanceObserver
-// of long tasks. Times in ms (performance.now).
+// of long tasks, logging the job's phases (status and chunks done, with seconds since the start). Times in ms
+// (performance.now).
 import { createRoot } from 'react-dom/client';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { Proposal } from '@aw/domain';
@@ -82,7 +83,8 @@ function scroller(): HTMLElement | null {
   return null;
 }
 
-async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number; status: string; scrolls: number }> {
+async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number;
+  status: string; scrolls: number; phases: string[] }> {
   const durations: number[] = [];
   const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) durations.push(e.duration); });
   obs.observe({ type: 'longtask', buffered: false });
@@ -96,14 +98,25 @@ async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTas
     scrolls++;
   }, 50);
   const t0 = performance.now();
+  const phases: string[] = [];
+  let lastStatus = '';
+  let lastChunks = -1;
+  const unsub = store.subscribe((s) => {
+    const j = s.rebalance.job;
+    if (j.status === lastStatus && j.chunksDone === lastChunks) return;
+    lastStatus = j.status;
+    lastChunks = j.chunksDone;
+    phases.push(`${((performance.now() - t0) / 1000).toFixed(1)} s ${j.status} ${j.chunksDone}/${j.chunksTotal} chunks, ${j.proposalsWritten} proposals`);
+  });
   const result = await controller.start({ kind: 'drifted' });
+  unsub();
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(timer);
   await new Promise((r) => setTimeout(r, 200));
   obs.takeRecords().forEach((e) => durations.push(e.duration));
   obs.disconnect();
   return { seconds, longestTaskMs: Math.max(0, ...durations), longTasks: durations.length, tasksOver50: durations.filter((d) => d > 50).length,
-    proposals: result.proposals, accounts: result.accounts, status: result.status, scrolls };
+    proposals: result.proposals, accounts: result.accounts, status: result.status, scrolls, phases };
 }
 
 Object.assign(window, { bench: { setup, mount, bulk } });

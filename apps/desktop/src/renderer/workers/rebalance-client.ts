@@ -1,18 +1,19 @@
 // The UI side of the bulk rebalance: a pool of Comlink Web Workers (one per core, navigator.hardwareConcurrency)
 // running the engine's job layer — accounts chunked by household (~1,000 per chunk), chunks run with bounded
-// concurrency, each chunk's lots read, packed into transferable typed arrays, rebalanced in a worker and written
-// back (one batch per chunk) before the next chunk starts on that slot. Progress, ETA and cancel come from
-// runJob; cancelling terminates the workers (the only way to stop CPU-bound work) and the next job starts fresh.
-// The UI thread only reads, packs and writes; it never computes a rebalance.
+// concurrency, each chunk rebalanced in a worker and written back (one batch per chunk) before the next chunk
+// starts on that slot. With `lotStore` the worker reads the chunk's lots from the book's storage itself (the UI
+// thread never touches them); with `loadLots` the caller reads them and they travel packed in transferable typed
+// arrays. Progress, ETA and cancel come from runJob; cancelling terminates the workers (the only way to stop
+// CPU-bound work) and the next job starts fresh. The UI thread never computes a rebalance.
 import * as Comlink from 'comlink';
 import type { Account, Household, TaxLot } from '@aw/domain';
 import {
   chunkByGroup, createWorkerPool, JobCancelledError, packChunk, runJob,
   type ChunkOutput, type JobSummary, type RebalanceChunk, type RebalanceJobContext, type WorkerPool,
 } from '@aw/engine/workers';
-import type { JobProgress, RebalanceWorkerApi } from './rebalance-types.ts';
+import type { AccountsChunk, JobProgress, LotStoreRef, RebalanceWorkerApi } from './rebalance-types.ts';
 
-export type { ChunkOutput, ChunkProposal, JobProgress, RebalanceJobContext } from './rebalance-types.ts';
+export type { ChunkOutput, ChunkProposal, JobProgress, LotStoreRef, RebalanceJobContext } from './rebalance-types.ts';
 export type { JobSummary } from '@aw/engine/workers';
 export { JobCancelledError };
 
@@ -23,8 +24,10 @@ export interface BulkRebalanceInput {
   households: ReadonlyArray<Pick<Household, 'id' | 'taxBracket'>>;
   /** The selected accounts (any order; grouped by household before chunking). */
   accounts: readonly Account[];
-  /** Lots of the given accounts (one chunk's worth; read in a few indexed queries, never one per account). */
-  loadLots(accounts: readonly Account[]): Promise<TaxLot[]>;
+  /** Where the workers read the lots themselves (the app: the book's IndexedDB); preferred over `loadLots`. */
+  lotStore?: LotStoreRef;
+  /** Or: lots of the given accounts read by the caller (one chunk's worth, a few indexed queries). */
+  loadLots?(accounts: readonly Account[]): Promise<TaxLot[]>;
   /** Persist one chunk's proposals in one batch; resolves before the chunk counts as done. */
   write(output: ChunkOutput): Promise<void>;
   /** A chunk is done (computed and written), in completion order. */
@@ -39,7 +42,16 @@ export interface RebalanceRunner {
   terminate(): void;
 }
 
-interface Task { version: number; context: RebalanceJobContext; chunk: RebalanceChunk; transfer: ArrayBuffer[] }
+interface Task {
+  version: number;
+  context: RebalanceJobContext;
+  lotStore?: LotStoreRef;
+  work: { packed: RebalanceChunk; transfer: ArrayBuffer[] } | { accounts: AccountsChunk };
+}
+
+export class LotSourceError extends Error {
+  override name = 'LotSourceError';
+}
 
 /** Accounts grouped by household (households in first-seen order), so chunkByGroup keeps households whole. */
 export function groupByHousehold(accounts: readonly Account[]): Account[] {
@@ -65,10 +77,11 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
       return {
         async run(task) {
           if (initialized !== task.version) {
-            await remote.init(task.context);
+            await remote.init(task.context, task.lotStore);
             initialized = task.version;
           }
-          return remote.run(Comlink.transfer(task.chunk, task.transfer));
+          if ('accounts' in task.work) return remote.runAccounts(task.work.accounts);
+          return remote.run(Comlink.transfer(task.work.packed, task.work.transfer));
         },
         terminate() {
           remote[Comlink.releaseProxy]();
@@ -87,6 +100,8 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
   return {
     size,
     async run(input) {
+      const { lotStore, loadLots } = input;
+      if (!lotStore && !loadLots) throw new LotSourceError('a bulk rebalance needs lotStore or loadLots');
       const accounts = groupByHousehold(input.accounts);
       const ranges = chunkByGroup(accounts.map((a) => a.householdId), input.chunkAccounts ?? DEFAULT_CHUNK_ACCOUNTS);
       const households = new Map(input.households.map((h) => [h.id, h]));
@@ -99,18 +114,23 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
           chunks: ranges, sizeOf: (r) => r.end - r.start, concurrency: p.size, signal: input.signal,
           execute: async (r) => {
             const slice = accounts.slice(r.start, r.end);
-            const lots = await input.loadLots(slice);
-            const byAccount = new Map<string, TaxLot[]>();
-            for (const l of lots) {
-              const list = byAccount.get(l.accountId);
-              if (list) list.push(l); else byAccount.set(l.accountId, [l]);
-            }
             const hh = [...new Set(slice.map((a) => a.householdId))].map((id) => {
               const h = households.get(id);
               return { id, taxBracket: h?.taxBracket ?? 0.24 };
             });
-            const { chunk, transfer } = packChunk(hh, slice, (id) => byAccount.get(id) ?? []);
-            const out = await p.run({ version: jobVersion, context: input.context, chunk, transfer });
+            let work: Task['work'];
+            if (lotStore) work = { accounts: { households: hh, accounts: slice } };
+            else {
+              const lots = await loadLots!(slice);
+              const byAccount = new Map<string, TaxLot[]>();
+              for (const l of lots) {
+                const list = byAccount.get(l.accountId);
+                if (list) list.push(l); else byAccount.set(l.accountId, [l]);
+              }
+              const { chunk, transfer } = packChunk(hh, slice, (id) => byAccount.get(id) ?? []);
+              work = { packed: chunk, transfer };
+            }
+            const out = await p.run({ version: jobVersion, context: input.context, lotStore, work });
             if (input.signal?.aborted) throw new JobCancelledError({ chunksDone: 0, chunksTotal: ranges.length, itemsDone: 0, itemsTotal: accounts.length, elapsedMs: 0, etaMs: NaN });
             await input.write(out);
             return out;

@@ -1,22 +1,65 @@
 // The bulk rebalance worker's API (runs inside a Web Worker; plain data in, plain data out): the job context once
-// per job (security master, one batched price map, models, options), then chunks of ~1,000 accounts whose lots
-// arrive as transferred typed arrays. Errors cross the boundary as {code, message}.
-import { prepareJobContext, rebalanceChunk, type PreparedJobContext } from '@aw/engine/workers';
+// per job (security master, one batched price map, models, options, and where the book's lots are stored), then
+// chunks of ~1,000 accounts — either with their lots packed as transferred typed arrays, or as accounts only, the
+// worker reading their lots from the book's storage itself so the UI thread never touches them. Errors cross the
+// boundary as {code, message}.
+import type { RxStorage } from 'rxdb';
+import type { TaxLot } from '@aw/domain';
+import { packChunk, prepareJobContext, rebalanceChunk, type PreparedJobContext } from '@aw/engine/workers';
+import { openLotReader, type LotReader } from './rebalance-lots.ts';
 import type { RebalanceWorkerApi } from './rebalance-types.ts';
 
-export function createRebalanceService(): RebalanceWorkerApi {
+const boundaryError = (err: unknown, code: string) => {
+  const e = err as Error;
+  return { code: e?.name && e.name !== 'Error' ? e.name : code, message: e?.message ?? String(err) };
+};
+
+/** `storage`: the RxDB storage the book lives in, as seen from this worker (Dexie/IndexedDB in the app). */
+export function createRebalanceService(opts: { storage?: () => RxStorage<any, any> } = {}): RebalanceWorkerApi {
   let ctx: PreparedJobContext | null = null;
+  let reader: { key: string; reader: Promise<LotReader> } | null = null;
   return {
-    init(context) {
+    async init(context, lots) {
       ctx = prepareJobContext(context);
+      if (!lots) return;
+      const key = `${lots.databaseName}/${lots.collectionName}`;
+      if (reader?.key === key) return;
+      if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
+      const old = reader;
+      reader = { key, reader: openLotReader(opts.storage(), lots) };
+      if (old) void old.reader.then((r) => r.close()).catch(() => undefined);
+      try {
+        await reader.reader;
+      } catch (err) {
+        reader = null;
+        throw boundaryError(err, 'lots_unavailable');
+      }
     },
     run(chunk) {
       if (!ctx) throw { code: 'not_initialized', message: 'rebalance worker used before init()' };
       try {
         return rebalanceChunk(ctx, chunk);
       } catch (err) {
-        const e = err as Error;
-        throw { code: e.name || 'rebalance_failed', message: e.message ?? String(err) };
+        throw boundaryError(err, 'rebalance_failed');
+      }
+    },
+    async runAccounts({ households, accounts }) {
+      if (!ctx || !reader) throw { code: 'not_initialized', message: 'rebalance worker used before init() with the book\'s lots' };
+      let lots: TaxLot[];
+      try {
+        lots = await (await reader.reader).read(households.map((h) => h.id), new Set(accounts.map((a) => a.id)));
+      } catch (err) {
+        throw boundaryError(err, 'lots_unavailable');
+      }
+      const byAccount = new Map<string, TaxLot[]>();
+      for (const l of lots) {
+        const list = byAccount.get(l.accountId);
+        if (list) list.push(l); else byAccount.set(l.accountId, [l]);
+      }
+      try {
+        return rebalanceChunk(ctx, packChunk(households, accounts, (id) => byAccount.get(id) ?? []).chunk);
+      } catch (err) {
+        throw boundaryError(err, 'rebalance_failed');
       }
     },
   };

@@ -1,9 +1,22 @@
 // Types of the bulk rebalance worker boundary, re-exported for the UI (which may not import the engine itself).
+import type { Account, Household } from '@aw/domain';
 import type { ChunkOutput, ChunkProposal, JobProgress, RebalanceChunk, RebalanceJobContext } from '@aw/engine/workers';
+import type { LotStoreRef } from './rebalance-lots.ts';
 
-export type { ChunkOutput, ChunkProposal, JobProgress, RebalanceChunk, RebalanceJobContext };
+export type { ChunkOutput, ChunkProposal, JobProgress, RebalanceChunk, RebalanceJobContext, LotStoreRef };
+
+/** A chunk whose lots the worker reads itself (from the book's storage given to init). */
+export interface AccountsChunk {
+  households: Array<Pick<Household, 'id' | 'taxBracket'>>;
+  /** Each household's accounts contiguous. */
+  accounts: Account[];
+}
 
 export interface RebalanceWorkerApi {
-  init(context: RebalanceJobContext): void;
+  /** Once per job: the context, and where to read lots (optional: without it only `run` works). */
+  init(context: RebalanceJobContext, lots?: LotStoreRef): Promise<void>;
+  /** A chunk with its lots packed by the caller. */
   run(chunk: RebalanceChunk): ChunkOutput;
+  /** A chunk of accounts: lots read in the worker (one indexed query per household), then rebalanced. */
+  runAccounts(chunk: AccountsChunk): Promise<ChunkOutput>;
 }

@@ -2,13 +2,15 @@
 // sells, estimated gains and taxes, warnings) for up to 100,000 rows. Rows arrive from the store's change records
 // as AG Grid transactions (applyTransactionAsync batches them), never as a new 100,000-row array. Checkbox
 // selection of draft proposals (select-all takes the filtered rows); a row click opens the trade drawer.
-import { useEffect, useMemo, useRef } from 'react';
-import { AgGridReact } from 'ag-grid-react';
-import type { ColDef, GridApi, IRowNode, RowClickedEvent } from 'ag-grid-community';
+// The grid is AG Grid's own DOM renderer (createGrid), not ag-grid-react: React-rendered rows and cells cost
+// 100–200 ms of main-thread time per fast scroll step at this size, the DOM renderer a fraction of that.
+import { useEffect, useRef } from 'react';
+import { createGrid, type ColDef, type GetRowIdParams, type GridApi, type GridOptions, type ICellRendererParams, type IRowNode,
+  type RowSelectionOptions } from 'ag-grid-community';
 import { gridTheme } from '../../grid/ag-grid.ts';
-import { gainClass, money, percent, signedMoney } from '../../grid/format.ts';
+import { gainClass, percent } from '../../grid/format.ts';
 import { useAppStore } from '../../stores/app-store.ts';
-import type { ReviewRow } from './review-rows.ts';
+import { reviewMoney, type ReviewRow } from './review-rows.ts';
 
 export interface ReviewFilter {
   text: string;
@@ -26,28 +28,44 @@ export function passesFilter(r: ReviewRow, f: ReviewFilter): boolean {
 
 const moneyCol = (field: keyof ReviewRow, headerName: string, extra: Partial<ColDef<ReviewRow>> = {}): ColDef<ReviewRow> => ({
   field, headerName, type: 'rightAligned', filter: 'agNumberColumnFilter', width: 120, cellClass: 'num',
-  valueFormatter: (p) => money(p.value as number), ...extra,
+  valueFormatter: (p) => reviewMoney(p.value as number), ...extra,
 });
 const driftCol = (field: keyof ReviewRow, headerName: string): ColDef<ReviewRow> => ({
   field, headerName, type: 'rightAligned', filter: 'agNumberColumnFilter', width: 96, cellClass: 'num',
   valueFormatter: (p) => percent(p.value as number),
 });
 
+function statusBadge(p: ICellRendererParams<ReviewRow, string>): HTMLElement {
+  const badge = document.createElement('span');
+  badge.className = `badge ${p.value ?? ''}`;
+  badge.textContent = p.value ?? '';
+  return badge;
+}
+
 const columns: ColDef<ReviewRow>[] = [
   { field: 'account', headerName: 'Account', filter: 'agTextColumnFilter', flex: 1.2, minWidth: 150 },
   { field: 'household', headerName: 'Household', filter: 'agTextColumnFilter', flex: 1.2, minWidth: 150 },
   { field: 'model', headerName: 'Model', filter: 'agTextColumnFilter', flex: 1, minWidth: 130 },
-  { field: 'status', headerName: 'Status', width: 100, filter: 'agTextColumnFilter',
-    cellRenderer: (p: { value: string }) => <span className={`badge ${p.value}`}>{p.value}</span> },
+  { field: 'status', headerName: 'Status', width: 100, filter: 'agTextColumnFilter', cellRenderer: statusBadge },
   driftCol('driftBefore', 'Drift before'),
   driftCol('driftAfter', 'Drift after'),
   { field: 'trades', headerName: 'Trades', width: 80, type: 'rightAligned', filter: 'agNumberColumnFilter', cellClass: 'num' },
   moneyCol('buyCents', 'Buys'),
   moneyCol('sellCents', 'Sells'),
-  moneyCol('estGainCents', 'Est. gain', { valueFormatter: (p) => signedMoney(p.value as number), cellClass: (p) => `num ${gainClass(p.value as number)}` }),
+  moneyCol('estGainCents', 'Est. gain', { valueFormatter: (p) => reviewMoney(p.value as number, true), cellClass: (p) => `num ${gainClass(p.value as number)}` }),
   moneyCol('estTaxCents', 'Est. tax', { width: 110 }),
   { field: 'warnings', headerName: 'Warnings', filter: 'agTextColumnFilter', flex: 1.4, minWidth: 160, tooltipField: 'warnings', cellClass: 'warn-cell' },
 ];
+
+// Grid options shared by every mount; the grid is created once per mount and later changes go through the API
+// (ag-grid-react re-processed any option whose identity changed: an inline defaultColDef rebuilt every column on
+// every count update).
+const defaultColDef: ColDef<ReviewRow> = { sortable: true, resizable: true };
+const rowSelection: RowSelectionOptions<ReviewRow> = {
+  mode: 'multiRow', checkboxes: true, headerCheckbox: true, selectAll: 'filtered', enableClickSelection: false,
+  isRowSelectable: (n) => n.data?.status === 'draft',
+};
+const getRowId = (p: GetRowIdParams<ReviewRow>) => p.data.id;
 
 export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: {
   filter: ReviewFilter;
@@ -56,29 +74,69 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
   onApi?(api: GridApi<ReviewRow> | null): void;
 }) {
   const store = useAppStore();
+  const host = useRef<HTMLDivElement>(null);
   const api = useRef<GridApi<ReviewRow> | null>(null);
   const filterRef = useRef(filter);
   filterRef.current = filter;
-  // The initial rows once; later changes as transactions.
-  const initialRows = useMemo(() => store.getState().rebalance.rows, [store]);
-  const seen = useRef(store.getState().rebalance.change.seq);
-  const report = () => {
+  const props = useRef({ onSelectionChange, onCountChange, onApi });
+  props.current = { onSelectionChange, onCountChange, onApi };
+
+  useEffect(() => {
+    const report = () => {
+      const a = api.current;
+      if (a && !a.isDestroyed()) {
+        let total = 0;
+        a.forEachNode(() => { total++; });
+        props.current.onCountChange(a.getDisplayedRowCount(), total);
+      }
+    };
+    const f = () => filterRef.current;
+    const options: GridOptions<ReviewRow> = {
+      theme: gridTheme,
+      // The rows so far at once; later changes as transactions.
+      rowData: store.getState().rebalance.rows,
+      columnDefs: columns,
+      defaultColDef,
+      getRowId,
+      quickFilterText: f().text,
+      isExternalFilterPresent: () => f().status !== 'all' || f().warningsOnly || f().group !== null,
+      doesExternalFilterPass: (n: IRowNode<ReviewRow>) => !!n.data && passesFilter(n.data, f()),
+      rowSelection,
+      onSelectionChanged: (e) => props.current.onSelectionChange(e.api.getSelectedRows().map((r) => r.id)),
+      onModelUpdated: report,
+      onRowClicked: (e) => {
+        if ((e.event?.target as HTMLElement | null)?.closest('.ag-selection-checkbox')) return;
+        if (e.data) store.getState().openTradeDrawer(e.data.id);
+      },
+      asyncTransactionWaitMillis: 100,
+      animateRows: false,
+      suppressCellFocus: true,
+      tooltipShowDelay: 300,
+    };
+    let seen = store.getState().rebalance.change.seq;
+    const a = createGrid(host.current!, options);
+    api.current = a;
+    props.current.onApi?.(a);
+    report();
+    const unsubscribe = store.subscribe((s) => {
+      const c = s.rebalance.change;
+      if (c.seq === seen || a.isDestroyed()) return;
+      seen = c.seq;
+      if (c.kind === 'reset') a.setGridOption('rowData', c.rows);
+      else if (c.kind === 'add') a.applyTransactionAsync({ add: c.rows });
+      else a.applyTransactionAsync({ update: c.rows });
+    });
+    return () => {
+      unsubscribe();
+      api.current = null;
+      props.current.onApi?.(null);
+      a.destroy();
+    };
+  }, [store]);
+  useEffect(() => {
     const a = api.current;
-    if (a && !a.isDestroyed()) {
-      let total = 0;
-      a.forEachNode(() => { total++; });
-      onCountChange(a.getDisplayedRowCount(), total);
-    }
-  };
-  useEffect(() => store.subscribe((s) => {
-    const c = s.rebalance.change;
-    const a = api.current;
-    if (c.seq === seen.current || !a || a.isDestroyed()) return;
-    seen.current = c.seq;
-    if (c.kind === 'reset') a.setGridOption('rowData', c.rows);
-    else if (c.kind === 'add') a.applyTransactionAsync({ add: c.rows });
-    else a.applyTransactionAsync({ update: c.rows });
-  }), [store]);
+    if (a && !a.isDestroyed()) a.setGridOption('quickFilterText', filter.text);
+  }, [filter.text]);
   useEffect(() => {
     const a = api.current;
     if (a && !a.isDestroyed()) a.onFilterChanged();
@@ -86,30 +144,7 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
 
   return (
     <div className="grid-host" data-testid="review-grid">
-      <AgGridReact<ReviewRow>
-        theme={gridTheme}
-        rowData={initialRows}
-        columnDefs={columns}
-        defaultColDef={{ sortable: true, resizable: true }}
-        getRowId={(p) => p.data.id}
-        quickFilterText={filter.text}
-        isExternalFilterPresent={() => filterRef.current.status !== 'all' || filterRef.current.warningsOnly || filterRef.current.group !== null}
-        doesExternalFilterPass={(n: IRowNode<ReviewRow>) => !!n.data && passesFilter(n.data, filterRef.current)}
-        rowSelection={{ mode: 'multiRow', checkboxes: true, headerCheckbox: true, selectAll: 'filtered', enableClickSelection: false,
-          isRowSelectable: (n) => n.data?.status === 'draft' }}
-        onSelectionChanged={(e) => onSelectionChange(e.api.getSelectedRows().map((r) => r.id))}
-        onGridReady={(e) => { api.current = e.api; onApi?.(e.api); report(); }}
-        onGridPreDestroyed={() => { api.current = null; onApi?.(null); }}
-        onModelUpdated={report}
-        onRowClicked={(e: RowClickedEvent<ReviewRow>) => {
-          if ((e.event?.target as HTMLElement | null)?.closest('.ag-selection-checkbox')) return;
-          if (e.data) store.getState().openTradeDrawer(e.data.id);
-        }}
-        asyncTransactionWaitMillis={100}
-        animateRows={false}
-        suppressCellFocus
-        tooltipShowDelay={300}
-      />
+      <div ref={host} style={{ height: '100%', width: '100%' }} />
     </div>
   );
 }

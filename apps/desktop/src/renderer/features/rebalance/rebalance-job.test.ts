@@ -1,7 +1,10 @@
 // The bulk job end to end on a real RxDB book (memory storage, schema-validated writes) with the real rebalance
-// service behind real Comlink MessageChannels standing in for Web Workers: chunking, one write per chunk, drafts
-// with the author, rows streamed into the store from RxDB's change events, cancel, and the bulk submit.
+// service behind real Comlink MessageChannels standing in for Web Workers (reading the lots from the same memory
+// storage, as the app's workers read IndexedDB): chunking, batched writes, drafts with the author, the same
+// proposals whoever reads the lots, rows streamed into the store from RxDB's change events, cancel, and the bulk
+// submit.
 import * as Comlink from 'comlink';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Proposal } from '@aw/domain';
 import { writeBook } from '../../db/seed.ts';
@@ -18,7 +21,7 @@ function inProcessRunner(size = 2): RebalanceRunner {
     size,
     createWorker: () => {
       const { port1, port2 } = new MessageChannel();
-      Comlink.expose(createRebalanceService(), port2);
+      Comlink.expose(createRebalanceService({ storage: getRxStorageMemory }), port2);
       return Object.assign(port1, { terminate: () => { port1.close(); port2.close(); } }) as unknown as Worker;
     },
   });
@@ -88,6 +91,26 @@ describe('bulk rebalance job', () => {
     const [a, b] = [...byRun.values()];
     expect(a!.size).toBeGreaterThan(0);
     expect([...a!.entries()].sort()).toEqual([...b!.entries()].sort());
+  });
+
+  it('makes the same proposals whether the workers or the UI thread read the lots, and writes in batches', async () => {
+    const { db, store } = await setup(10);
+    const runner = inProcessRunner(2);
+    cleanups.unshift(() => runner.terminate());
+    const writes: number[] = [];
+    const original = db.proposals.bulkInsert.bind(db.proposals);
+    db.proposals.bulkInsert = ((docs: Proposal[]) => { writes.push(docs.length); return original(docs); }) as typeof db.proposals.bulkInsert;
+    const worker = await runBulkRebalance({ db, store, runner, now: () => 1, writeBatch: 3 }, { kind: 'drifted' }, new AbortController().signal);
+    const ui = await runBulkRebalance({ db, store, runner, now: () => 2, lotsReadBy: 'ui' }, { kind: 'drifted' }, new AbortController().signal);
+    expect(worker.status).toBe('done');
+    expect(ui.status).toBe('done');
+    expect(worker.proposals).toBeGreaterThan(3);
+    // The first job: one chunk written 3 documents at a time; the second in one write.
+    expect(writes).toEqual([...Array.from({ length: Math.floor(worker.proposals / 3) }, () => 3), ...(worker.proposals % 3 ? [worker.proposals % 3] : []), ui.proposals]);
+    const docs = (await db.proposals.find().exec()).map((d) => d.toJSON() as Proposal);
+    const run = (t: number) => docs.filter((p) => p.createdAt === t).map((p) => [p.accountId, JSON.stringify(p.trades)]).sort();
+    expect(run(1).length).toBe(worker.proposals);
+    expect(run(1)).toEqual(run(2));
   });
 
   it('cancel stops the job and keeps what was saved', async () => {

@@ -1,13 +1,15 @@
 // The bulk rebalance job: picks the accounts (all drifted / one model / one team / a name search), builds the job
 // context from RxDB (security master and ONE batched read of the latest prices), runs the chunks in the worker
-// pool and writes each chunk's proposals to RxDB in one bulkInsert as status 'draft' (only accounts that need
-// trades). Rows stream into the store as chunks finish. Also: reading proposals page by page for the review grid
-// and submitting a selection in one bulk write. Money integer cents; times ms.
+// pool (the workers read each chunk's lots from the book's storage themselves) and writes each chunk's proposals
+// to RxDB as status 'draft' (only accounts that need trades) in a few bulkInserts of `writeBatch` documents with a
+// yield to the UI between them, so no write is one long main-thread task. Rows stream into the store as chunks
+// finish. Also: reading proposals page by page for the review grid and submitting a selection in one bulk write.
+// Money integer cents; times ms.
 import type { Account, DailyPrice, Household, Model, Proposal, Security, TaxLot } from '@aw/domain';
 import type { BookDatabase } from '../../db/book-db.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import {
-  JobCancelledError, type ChunkOutput, type ChunkProposal, type RebalanceJobContext, type RebalanceRunner,
+  JobCancelledError, type ChunkOutput, type ChunkProposal, type LotStoreRef, type RebalanceJobContext, type RebalanceRunner,
 } from '../../workers/rebalance-client.ts';
 import { reviewRow, type NameLookup, type ReviewRow } from './review-rows.ts';
 
@@ -85,13 +87,30 @@ export function proposalDoc(p: ChunkProposal, id: string, authorId: string, now:
   };
 }
 
+/**
+ * Chunk and write sizes of the UI's job, set by the main thread's budget (no task over 50 ms): a chunk's result
+ * arrives in ONE message whose deserialization is one main-thread task (~3 KB per proposal with its trades and
+ * reasons: 1,000 accounts ≈ 3 MB), and each bulkInsert serializes its documents into IndexedDB in one task.
+ */
+export const UI_CHUNK_ACCOUNTS = 200;
+export const UI_WRITE_BATCH = 100;
+
 export interface BulkJobDeps {
   db: BookDatabase;
   store: AppStore;
   runner: RebalanceRunner;
   now?: () => number;
-  /** Accounts per chunk (default 1,000). */
+  /** Accounts per chunk (default UI_CHUNK_ACCOUNTS). */
   chunkAccounts?: number;
+  /** Proposals per bulkInsert (default UI_WRITE_BATCH); a chunk's proposals are written in ceil(n / writeBatch) batches. */
+  writeBatch?: number;
+  /** Who reads a chunk's lots: the worker, from the book's storage (default), or this thread through RxDB. */
+  lotsReadBy?: 'worker' | 'ui';
+}
+
+/** Where a worker finds the book's lots: the same storage database and collection as `db.lots`. */
+export function lotStoreOf(db: BookDatabase): LotStoreRef {
+  return { databaseName: db.name, collectionName: db.lots.name, schema: db.lots.schema.jsonSchema };
 }
 
 export interface BulkJobResult { status: 'done' | 'cancelled' | 'error'; proposals: number; accounts: number; seconds: number; message: string }
@@ -100,6 +119,7 @@ export interface BulkJobResult { status: 'done' | 'cancelled' | 'error'; proposa
 export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, signal: AbortSignal): Promise<BulkJobResult> {
   const { db, store, runner } = deps;
   const now = deps.now ?? Date.now;
+  const writeBatch = Math.max(1, deps.writeBatch ?? UI_WRITE_BATCH);
   const act = () => store.getState();
   const t0 = performance.now();
   const { accounts: allAccounts, households, models } = act().book;
@@ -116,13 +136,14 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
     const jobId = `rb${now().toString(36)}`;
     act().rebalanceJobUpdate({ status: 'running', message: '' });
     const summary = await runner.run({
-      context, households, accounts, signal, chunkAccounts: deps.chunkAccounts,
-      loadLots: (chunk) => loadLots(db, chunk),
+      context, households, accounts, signal, chunkAccounts: deps.chunkAccounts ?? UI_CHUNK_ACCOUNTS,
+      ...(deps.lotsReadBy === 'ui' ? { loadLots: (chunk: readonly Account[]) => loadLots(db, chunk) } : { lotStore: lotStoreOf(db) }),
       write: async (out: ChunkOutput) => {
         const at = now();
         const docs = out.proposals.filter((p) => p.trades.length > 0).map((p) => proposalDoc(p, `${jobId}-${p.accountId}`.slice(0, 64), authorId, at));
-        if (docs.length > 0) {
-          const res = await db.proposals.bulkInsert(docs);
+        for (let i = 0; i < docs.length; i += writeBatch) {
+          if (i > 0) await yieldToUi();
+          const res = await db.proposals.bulkInsert(docs.slice(i, i + writeBatch));
           if (res.error.length > 0) throw new Error(`could not save ${res.error.length} proposals: ${res.error[0]!.status}`);
         }
         (out as ChunkOutput & { written?: Proposal[] }).written = docs;

@@ -1,6 +1,8 @@
 // Review rows and the grouped summary the "group by" selector shows.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { groupRows, nameLookup, reviewRow, type ProposalSummary } from './review-rows.ts';
+import { money, signedMoney } from '../../grid/format.ts';
+import { groupRows, nameLookup, reviewMoney, reviewRow, type ProposalSummary } from './review-rows.ts';
 
 const p = (id: string, hh: string, model: string, extra: Partial<ProposalSummary> = {}): ProposalSummary => ({
   id, accountId: `a-${id}`, householdId: hh, modelId: model, status: 'draft', driftBefore: 0.1, driftAfter: 0.01, buyCents: 1000,
@@ -25,5 +27,17 @@ describe('review rows', () => {
     expect(byModel[0]).toMatchObject({ name: 'Growth', proposals: 3, trades: 6, buyCents: 2001, sellCents: 1500, estGainCents: -600, maxDriftBefore: 0.3, drafts: 2, submitted: 1 });
     const byHousehold = groupRows(rows, 'household');
     expect(byHousehold.map((g) => [g.name, g.proposals])).toEqual([['Avery', 2], ['Baker', 1]]);
+  });
+});
+
+describe('reviewMoney', () => {
+  it('formats integer cents exactly like the shared money() and signedMoney() helpers', () => {
+    fc.assert(fc.property(fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), (c) => {
+      expect(reviewMoney(c)).toBe(money(c));
+      expect(reviewMoney(c, true)).toBe(signedMoney(c));
+    }), { numRuns: 2000 });
+    expect(reviewMoney(-123456)).toBe('-$1,234.56');
+    expect(reviewMoney(5, true)).toBe('+$0.05');
+    expect(reviewMoney(undefined)).toBe('—');
   });
 });

@@ -1,0 +1,158 @@
+// Node side of the UI bench's main-thread measurements, through Chromium's DevTools protocol: a trace of the page's
+// renderer main thread (every top-level task with its wall time `dur` and its thread CPU time `tdur`, so the CPU
+// figures hold on a loaded machine where wall times stretch), and an optional V8 CPU profile of a phase summarized
+// as the functions with the most self time (long-task attribution). Units: ms unless named otherwise.
+import { writeFileSync } from 'node:fs';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+
+export interface MainThreadTasks {
+  /** Top-level tasks on the page's main thread. */
+  tasks: number;
+  /** Wall time of the longest task (stretched by a loaded machine). */
+  longestTaskMs: number;
+  /** Thread CPU time of the task with the most CPU time (load-independent). */
+  longestTaskCpuMs: number;
+  /** Tasks whose CPU time alone exceeds 50 ms. */
+  tasksOver50CpuMs: number;
+  /** Main-thread CPU time of all tasks, seconds. */
+  cpuSec: number;
+}
+
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; cat?: string; args?: { name?: string } }
+
+const DETAILED = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'];
+const TASKS_ONLY = ['disabled-by-default-devtools.timeline'];
+
+export interface MainThreadRecorder { stop(): Promise<MainThreadTasks> }
+
+/**
+ * Records the page main thread's top-level tasks until `stop()`. The trace is taken in segments of `segmentMs`
+ * (a long run's single trace would not fit in memory), so a task straddling two segments can be missed; with
+ * `saveTo` one detailed trace (opens in DevTools) covers the whole run instead.
+ */
+export async function recordMainThread(browser: Browser, page: Page, opts: { segmentMs?: number; saveTo?: string } = {}): Promise<MainThreadRecorder> {
+  const total: MainThreadTasks = { tasks: 0, longestTaskMs: 0, longestTaskCpuMs: 0, tasksOver50CpuMs: 0, cpuSec: 0 };
+  let stopping = false;
+  let wake: () => void = () => undefined;
+  const start = () => browser.startTracing(page, { categories: opts.saveTo ? DETAILED : TASKS_ONLY, screenshots: false });
+  await start();
+  const loop = (async () => {
+    while (true) {
+      await new Promise<void>((r) => {
+        wake = r;
+        if (!opts.saveTo) setTimeout(r, opts.segmentMs ?? 20_000);
+        if (stopping) r();
+      });
+      const seg = mainThreadTasks(await browser.stopTracing(), opts.saveTo);
+      total.tasks += seg.tasks;
+      total.longestTaskMs = Math.max(total.longestTaskMs, seg.longestTaskMs);
+      total.longestTaskCpuMs = Math.max(total.longestTaskCpuMs, seg.longestTaskCpuMs);
+      total.tasksOver50CpuMs += seg.tasksOver50CpuMs;
+      total.cpuSec += seg.cpuSec;
+      if (stopping) return;
+      await start();
+    }
+  })();
+  return {
+    async stop() {
+      stopping = true;
+      wake();
+      await loop;
+      return total;
+    },
+  };
+}
+
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } }
+
+/** Sums a trace's page main thread top-level tasks (the renderer main thread with the most task CPU time). */
+function mainThreadTasks(buf: Buffer, saveTo?: string): MainThreadTasks {
+  if (saveTo) writeFileSync(saveTo, buf);
+  const parsed = JSON.parse(buf.toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.name !== 'RunTask' || !mains.has(`${e.pid}:${e.tid}`)) continue;
+    const key = `${e.pid}:${e.tid}`;
+    const list = byThread.get(key);
+    if (list) list.push(e); else byThread.set(key, [e]);
+  }
+  let best: TraceEvent[] = [];
+  let bestCpu = -1;
+  for (const list of byThread.values()) {
+    const cpu = list.reduce((s, e) => s + (e.tdur ?? 0), 0);
+    if (cpu > bestCpu) { bestCpu = cpu; best = list; }
+  }
+  // RunTask events can nest (a nested run loop); count only the outermost.
+  best.sort((a, b) => a.ts - b.ts);
+  const top: TraceEvent[] = [];
+  let end = -Infinity;
+  for (const e of best) {
+    if (e.ts >= end) { top.push(e); end = e.ts + (e.dur ?? 0); }
+  }
+  const ms = (us: number | undefined) => (us ?? 0) / 1000;
+  return {
+    tasks: top.length,
+    longestTaskMs: top.reduce((m, e) => Math.max(m, ms(e.dur)), 0),
+    longestTaskCpuMs: top.reduce((m, e) => Math.max(m, ms(e.tdur)), 0),
+    tasksOver50CpuMs: top.filter((e) => ms(e.tdur) > 50).length,
+    cpuSec: top.reduce((s, e) => s + ms(e.tdur), 0) / 1000,
+  };
+}
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
+interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+
+export interface Profiler { stop(file: string): Promise<string> }
+
+/** Starts a V8 CPU profile of the page's main thread; `stop` writes it (.cpuprofile, opens in DevTools) and returns a summary. */
+export async function startCpuProfile(page: Page): Promise<Profiler> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await cdp.send('Profiler.stop') as { profile: CpuProfile };
+      await cdp.detach();
+      writeFileSync(file, JSON.stringify(profile));
+      return summarizeProfile(profile);
+    },
+  };
+}
+
+/** The call frames with the most self time, the same grouped by script, and the frames with the most inclusive time. */
+export function summarizeProfile(p: CpuProfile): string {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = (id: number) => {
+    const f = byId.get(id)!.callFrame;
+    return `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() || '(native)'}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+  };
+  const inclusive = new Map<string, number>();
+  for (let i = 0; i < p.samples.length; i++) {
+    const us = p.timeDeltas[i + 1] ?? 0;
+    const seen = new Set<string>();
+    for (let id: number | undefined = p.samples[i]!; id !== undefined; id = parent.get(id)) seen.add(keyOf(id));
+    for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + us);
+  }
+  const self = new Map<number, number>();
+  for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i]!, (self.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i + 1] ?? 0));
+  const frames = new Map<string, number>();
+  const scripts = new Map<string, number>();
+  let total = 0;
+  for (const [id, us] of self) {
+    const f = byId.get(id)!.callFrame;
+    const file = f.url.split('/').pop() || '(native)';
+    const key = `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    frames.set(key, (frames.get(key) ?? 0) + us);
+    scripts.set(file, (scripts.get(file) ?? 0) + us);
+    total += us;
+  }
+  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n)
+    .map(([k, us]) => `${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k}`);
+  return [`profile: ${(total / 1000).toFixed(0)} ms sampled; self time:`, ...top(frames, 25), 'by script:', ...top(scripts, 8),
+    'inclusive time:', ...top(inclusive, 40)].join('\n');
+}
