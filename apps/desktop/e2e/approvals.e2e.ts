@@ -133,10 +133,7 @@ export async function runApprovalsE2e(o: E2eOptions): Promise<void> {
       await shot(page, '01-advisor-read-only');
       await page.getByTestId('approval-drawer-close').click();
       await page.getByTestId('sign-out').click();
-      await page.getByTestId('login-username').waitFor();
-      // A fresh window for the next user: the session gate keeps the signed-out user's RxDB open, and a second
-      // book in the same page would exceed open-source RxDB's 13-collection limit (COL23).
-      await page.reload();
+      // The next user signs in in the same window (no reload): the session gate closes alice's book first.
       await page.getByTestId('login-username').waitFor();
     });
 

@@ -16,6 +16,9 @@ import { DEMO_USERS } from '@aw/demo';
 import { expectedBook } from './expected-book.ts';
 import { runSyncE2e } from './sync.e2e.ts';
 import { runRebalanceE2e } from './rebalance.e2e.ts';
+import { runApprovalsE2e } from './approvals.e2e.ts';
+import { runAnalyticsE2e } from './analytics.e2e.ts';
+import { runMarketE2e } from './market.e2e.ts';
 import { launchChromium } from './standalone.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -179,6 +182,9 @@ async function main(): Promise<void> {
     await runSyncE2e({ repoRoot, browser, step, artifacts, log });
     // Bulk rebalance and review (rebalance.e2e.ts): its own server and browser context.
     await runRebalanceE2e({ repoRoot, browser, step, artifacts, log });
+    await runApprovalsE2e({ repoRoot, browser, step, artifacts, log });
+    await runAnalyticsE2e({ repoRoot, browser, step, artifacts, log });
+    await runMarketE2e({ repoRoot, browser, step, artifacts, log });
   } finally {
     await browser?.close().catch(() => undefined);
     await ui?.close();

@@ -1,32 +1,128 @@
-// The UI side of the valuation worker pool: creates the pool (Comlink Web Workers) and exposes typed calls with
-// cancellation and progress. Imports no engine code: only types cross into the UI bundle.
-import { createWorkerPool, type PoolOptions, type WorkerPool } from './pool.ts';
+// The UI side of the valuation workers: the pool (Comlink Web Workers) for whole-book valuation, and one warm
+// dedicated worker for small interactive valuations (a holdings view, live prices). The warm worker keeps the
+// market (closes, FX, security rows) it was sent; this side mirrors what it sent, so a view ships only the rows
+// that changed since, plus its lots and cash. Imports no engine code: only types cross into the UI bundle.
+import * as Comlink from 'comlink';
+import { createWorkerPool, TaskAbortedError, type PoolOptions, type WorkerPool } from './pool.ts';
+import { decodeHoldings, encodeLots, lotsTransfer } from './valuation-wire.ts';
 import type {
-  BookValuation, BookValuationInput, HoldingsInput, HoldingsView, ValuationApi, ValuationProgress,
+  BookValuation, BookValuationInput, HoldingsInput, HoldingsView, LiveHoldingsView, LivePrice, MarketDelta, PriceRow,
+  SecurityInfo, ValuationApi, ValuationProgress, Wire, WireHoldingsInput,
 } from './valuation-service.ts';
 
 export type {
   AccountValuation, AllocationSlice, BookValuation, BookValuationInput, HoldingValuation, HoldingsInput, HoldingsView,
-  HouseholdValuation, LotInput, PriceRow, SecurityInfo, ValuationProgress, ValueTotals,
+  HouseholdValuation, LiveHoldingsView, LivePrice, LotInput, PriceRow, PriceSource, SecurityInfo, ValuationProgress, ValueTotals,
 } from './valuation-service.ts';
+
+export interface LiveValuation {
+  /** Values `input` (lots and cash of a view) with the live prices known so far and keeps it open under `viewId`. */
+  open(viewId: string, input: HoldingsInput): Promise<LiveHoldingsView>;
+  close(viewId: string): Promise<void>;
+  /** New live prices (and prices to forget); the open view `viewId` comes back revalued. */
+  apply(prices: LivePrice[], drop: string[] | 'all' | null, viewId: string | null): Promise<LiveHoldingsView | null>;
+}
 
 export interface ValuationClient {
   valueBook(input: BookValuationInput, opts?: { signal?: AbortSignal; onProgress?: (p: ValuationProgress) => void }): Promise<BookValuation>;
+  /** On the warm worker: only changed market rows cross, then lots and cash. */
   valueHoldings(input: HoldingsInput, opts?: { signal?: AbortSignal }): Promise<HoldingsView>;
+  readonly live: LiveValuation;
   /** Ends the workers; pending calls reject with PoolTerminatedError. */
   terminate(): void;
 }
 
+const newWorker = () => new Worker(new URL('./valuation.worker.ts', import.meta.url), { type: 'module', name: 'valuation' });
+
 export function createValuationWorkerPool(options?: PoolOptions): WorkerPool<ValuationApi> {
-  return createWorkerPool<ValuationApi>(
-    () => new Worker(new URL('./valuation.worker.ts', import.meta.url), { type: 'module', name: 'valuation' }), options);
+  return createWorkerPool<ValuationApi>(newWorker, options);
 }
 
-export function createValuationClient(pool: WorkerPool<ValuationApi> = createValuationWorkerPool()): ValuationClient {
+/** What the warm worker already holds: per symbol the close row (date|close) and security row sent last. */
+export function createMarketMirror() {
+  const closes = new Map<string, string>();
+  const securities = new Map<string, string>();
+  return {
+    /** Rows of `priceRows`/`secs` the worker does not have yet (stripped to the fields valuation reads). */
+    delta(priceRows: readonly PriceRow[], secs: readonly SecurityInfo[]): MarketDelta | undefined {
+      const rows: PriceRow[] = [];
+      for (const r of priceRows) {
+        const key = `${r.kind}|${r.date}|${r.closePrice}`;
+        if (closes.get(r.symbol) === key) continue;
+        closes.set(r.symbol, key);
+        rows.push({ symbol: r.symbol, date: r.date, closePrice: r.closePrice, kind: r.kind });
+      }
+      const sec: SecurityInfo[] = [];
+      for (const s of secs) {
+        const key = `${s.name}|${s.assetClass}|${s.sector}|${s.currency}`;
+        if (securities.get(s.symbol) === key) continue;
+        securities.set(s.symbol, key);
+        sec.push({ symbol: s.symbol, name: s.name, assetClass: s.assetClass, sector: s.sector, currency: s.currency });
+      }
+      return rows.length || sec.length ? { priceRows: rows, securities: sec } : undefined;
+    },
+  };
+}
+
+/** The warm-call form of a holdings input: valuation date and unpriced symbols decided here, from the rows given;
+ * lots in the columnar wire form (moved to the worker as a transferable). */
+export function warmInput(input: HoldingsInput): WireHoldingsInput {
+  let asOf = input.asOf ?? '';
+  const priced = new Set<string>();
+  for (const r of input.priceRows) {
+    if (!input.asOf && r.date > asOf) asOf = r.date;
+    if (r.kind !== 'fx') priced.add(r.symbol);
+  }
+  const unpriced = new Set<string>();
+  for (const l of input.lots) if (!priced.has(l.symbol)) unpriced.add(l.symbol);
+  const lots = encodeLots(input.lots);
+  return Comlink.transfer({ lots, cashCents: input.cashCents, ...(asOf ? { asOf } : {}), ...(unpriced.size ? { unpriced: [...unpriced] } : {}) },
+    lotsTransfer(lots));
+}
+
+function unwire<V extends HoldingsView>(v: Wire<V>): V {
+  return { ...v, holdings: decodeHoldings(v.holdings) } as unknown as V;
+}
+
+/** Resolves with `p`, or rejects at once when `signal` aborts (the worker's answer is then dropped). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new TaskAbortedError('task cancelled'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new TaskAbortedError('task cancelled'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); });
+  });
+}
+
+/**
+ * `pool` values whole books; `warm` (a pool of exactly one worker, never cancelled, so its market survives) runs the
+ * interactive calls. Without `warm`, a one-worker `pool` doubles as it; otherwise a dedicated worker is created.
+ */
+export function createValuationClient(pool: WorkerPool<ValuationApi> = createValuationWorkerPool(),
+  warm: WorkerPool<ValuationApi> = pool.size === 1 ? pool : createWorkerPool<ValuationApi>(newWorker, { size: 1 })): ValuationClient {
+  if (warm.size !== 1) throw new RangeError('the warm valuation worker pool must have exactly one worker');
+  const mirror = createMarketMirror();
+  const onWarm = <R>(call: (api: Comlink.Remote<ValuationApi>) => Promise<R>) => warm.run<R>((api) => call(api));
   return {
     valueBook: (input, opts = {}) =>
       pool.run<BookValuation, ValuationProgress>((api, progress) => api.valueBook(input, progress), opts),
-    valueHoldings: (input, opts = {}) => pool.run((api) => api.valueHoldings(input), opts),
-    terminate: () => pool.terminate(),
+    valueHoldings: (input, opts = {}) => {
+      const market = mirror.delta(input.priceRows, input.securities);
+      return abortable(onWarm((api) => api.valueHoldingsWarm(warmInput(input), market)).then(unwire<HoldingsView>), opts.signal);
+    },
+    live: {
+      open: (viewId, input) => {
+        const market = mirror.delta(input.priceRows, input.securities);
+        return onWarm((api) => api.openLiveView(viewId, warmInput(input), market)).then(unwire<LiveHoldingsView>);
+      },
+      close: (viewId) => onWarm((api) => api.closeLiveView(viewId)),
+      apply: (prices, drop, viewId) => onWarm((api) => api.applyLivePrices(prices, drop, viewId)).then((v) => (v ? unwire<LiveHoldingsView>(v) : null)),
+    },
+    terminate: () => {
+      pool.terminate();
+      if (warm !== pool) warm.terminate();
+    },
   };
 }

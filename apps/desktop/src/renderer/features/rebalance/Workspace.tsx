@@ -10,6 +10,8 @@ import { RebalanceScreen } from './RebalanceScreen.tsx';
 import type { WorkspaceScreen } from './rebalance-slice.ts';
 import './rebalance.css';
 import { AnalyticsScreen } from '../analytics/AnalyticsScreen.tsx';
+import { ApprovalsTab } from '../approvals/ApprovalsTab.tsx';
+import { MarketScreen } from '../market/MarketScreen.tsx';
 
 export function Workspace({ db, book }: { db: BookDatabase; book: ReactNode }) {
   const store = useAppStore();
@@ -23,6 +25,8 @@ export function Workspace({ db, book }: { db: BookDatabase; book: ReactNode }) {
     return () => c.stop();
   }, [db, store]);
   useEffect(() => { if (screen === 'rebalance') setVisited(true); }, [screen]);
+  // A new sign-in (this workspace mounts again after the login screen) starts on the client book.
+  useEffect(() => () => store.getState().showScreen('book'), [store, db]);
   const tab = (id: WorkspaceScreen, label: ReactNode) => (
     <button type="button" role="tab" aria-selected={screen === id} className={`tab ${screen === id ? 'active' : ''}`}
       data-testid={`tab-${id}`} onClick={() => store.getState().showScreen(id)}>{label}</button>
@@ -33,6 +37,8 @@ export function Workspace({ db, book }: { db: BookDatabase; book: ReactNode }) {
         {tab('book', 'Client book')}
         {tab('rebalance', <>Rebalance{running && <span className="tab-dot" title="A bulk rebalance is running" />}</>)}
         {tab('analytics', 'Analytics')}
+        {tab('approvals', 'Approvals')}
+        {tab('market', 'Market')}
       </nav>
       <div className="workspace-screen" hidden={screen !== 'book'}>{book}</div>
       {controller && visited && (
@@ -41,6 +47,8 @@ export function Workspace({ db, book }: { db: BookDatabase; book: ReactNode }) {
         </RebalanceControllerContext.Provider>
       )}
       {screen === 'analytics' && <div className="workspace-screen"><AnalyticsScreen db={db} /></div>}
+      <ApprovalsTab db={db} active={screen === 'approvals'} />
+      {screen === 'market' && <div className="workspace-screen"><MarketScreen db={db} /></div>}
     </div>
   );
 }

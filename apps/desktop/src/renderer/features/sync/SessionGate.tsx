@@ -7,7 +7,7 @@ import type { BookDatabase } from '../../db/book-db.ts';
 import { useApp, useAppStore } from '../../stores/app-store.ts';
 import { LoginScreen } from '../login/LoginScreen.tsx';
 import { BookDbContext } from './book-db-context.ts';
-import { ensureBookSync, replicatedBookLoader } from './book-sync.ts';
+import { ensureBookSync, replicatedBookLoader, stopBookSync } from './book-sync.ts';
 import { LOCAL_BOOK_DB_NAME, loadSignIn, userBookDbName } from './session-store.ts';
 
 export type BookLoader = (onStatus: (message: string) => void) => Promise<string>;
@@ -19,6 +19,20 @@ export interface SessionGateProps {
 }
 
 const opened = new Map<string, Promise<BookDatabase>>();
+
+/**
+ * Another user's (or the local) book is closed, and its sync stopped, before a different book opens: open-source
+ * RxDB allows 13 open collections per page and each book has 10, so two books can't be open at once.
+ */
+async function closeOtherBooks(keep: string): Promise<void> {
+  const others = [...opened.entries()].filter(([name]) => name !== keep);
+  if (others.length === 0) return;
+  await stopBookSync();
+  for (const [name, p] of others) {
+    opened.delete(name);
+    await p.then((db) => db.close()).catch(() => undefined);
+  }
+}
 
 export function SessionGate({ openDb, children }: SessionGateProps) {
   const store = useAppStore();
@@ -43,13 +57,16 @@ export function SessionGate({ openDb, children }: SessionGateProps) {
   useEffect(() => {
     if (!dbName) return;
     let cancelled = false;
-    let p = opened.get(dbName);
-    if (!p) {
-      p = openDb(dbName);
-      opened.set(dbName, p);
-      p.catch(() => opened.delete(dbName));
-    }
-    p.then((db) => !cancelled && setBook({ name: dbName, db }), (err: unknown) => !cancelled && setError((err as Error).message));
+    void (async () => {
+      await closeOtherBooks(dbName);
+      let p = opened.get(dbName);
+      if (!p) {
+        p = openDb(dbName);
+        opened.set(dbName, p);
+        p.catch(() => opened.delete(dbName));
+      }
+      p.then((db) => !cancelled && setBook({ name: dbName, db }), (err: unknown) => !cancelled && setError((err as Error).message));
+    })();
     return () => {
       cancelled = true;
     };
