@@ -62,7 +62,8 @@ process.on('uncaughtException', (err) => {
 interface ServerProc { url: string; tokens: { alice: string; feed: string }; child: ChildProcess }
 
 async function startServer(): Promise<ServerProc> {
-  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc${cfg.profileDir ? ` --cpu-prof --cpu-prof-dir "${cfg.profileDir}"` : ''} --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}`;
+  // Same V8 flags as `npm run server` and the desktop's server process (32 MB young generation: flat RSS).
+  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc --max-semi-space-size=32${cfg.profileDir ? ` --cpu-prof --cpu-prof-dir "${cfg.profileDir}"` : ''} --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}`;
   const child = spawn('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(here, '..') });
   children.add(child);
   const rl = createInterface({ input: child.stdout! });
