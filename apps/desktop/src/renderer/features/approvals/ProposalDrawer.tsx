@@ -7,6 +7,7 @@ import { useApprovals, useApprovalsRuntime } from './approvals-context.ts';
 import type { ProposalView } from './approvals-controller.ts';
 import { auditLines, formatDateTime, userLabel } from './inbox-rows.ts';
 import { StatusBadge } from './InboxGrid.tsx';
+import { ProposalDetails } from '../rebalance/ProposalDetails.tsx';
 
 export function ProposalDrawer({ proposalId, onBlotter }: { proposalId: string; onBlotter(batchId: string): void }) {
   const { controller, store } = useApprovalsRuntime();
@@ -45,29 +46,7 @@ export function ProposalDrawer({ proposalId, onBlotter }: { proposalId: string; 
               <button type="button" className="link-button" data-testid="drawer-blotter" onClick={() => onBlotter(p.batchId)}>Blotter CSV ({p.batchId})</button>
             )}
           </div>
-          <div className="panel-section"><div className="section-title">Why</div><div>{p.reason}</div></div>
-          {p.warnings.length > 0 && (
-            <div className="panel-section"><div className="section-title">Warnings</div>
-              <ul className="warning-list">{p.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
-            </div>
-          )}
-          <div className="panel-section">
-            <div className="section-title">Trades <span className="muted">{p.trades.length}</span></div>
-            <ol className="trade-list" data-testid="approval-trades">
-              {p.trades.map((t, i) => (
-                <li className="trade" key={i} data-testid="approval-trade">
-                  <div className="trade-head">
-                    <span className={`trade-side ${t.side}`}>{t.side.toUpperCase()}</span>
-                    <b>{t.symbol}</b>
-                    <span>{quantity(t.quantity)} @ {price(t.price)}</span>
-                    {t.side === 'sell' && <span className={gainClass(t.estGainCents)}>gain {signedMoney(t.estGainCents)}</span>}
-                    <span className="trade-amount">{money(t.amountCents)}</span>
-                  </div>
-                  <div className="trade-reason">{t.reason}</div>
-                </li>
-              ))}
-            </ol>
-          </div>
+          <ProposalDetails proposal={p} listTestId="approval-trades" itemTestId="approval-trade" />
           <div className="panel-section">
             <div className="section-title">Executed transactions <span className="muted">{view.transactions.length}</span></div>
             {view.transactions.length === 0

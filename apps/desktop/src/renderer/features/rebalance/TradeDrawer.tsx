@@ -2,9 +2,10 @@
 // gain) each with the engine's reason, and its warnings. Read from RxDB when opened (the grid rows carry no trades).
 import { useEffect, useState } from 'react';
 import type { Proposal } from '@aw/domain';
-import { gainClass, money, percent, price, quantity, signedMoney } from '../../grid/format.ts';
+import { gainClass, money, percent, signedMoney } from '../../grid/format.ts';
 import { useApp, useAppStore } from '../../stores/app-store.ts';
 import { useRebalanceController } from './controller-context.ts';
+import { ProposalDetails } from './ProposalDetails.tsx';
 
 export function TradeDrawer({ proposalId }: { proposalId: string }) {
   const controller = useRebalanceController();
@@ -38,29 +39,7 @@ export function TradeDrawer({ proposalId }: { proposalId: string }) {
             <div className="kpi"><div className="kpi-label">Buys / sells</div><div className="kpi-value">{money(proposal.buyCents)} / {money(proposal.sellCents)}</div></div>
             <div className="kpi"><div className="kpi-label">Est. gain / tax</div><div className="kpi-value"><span className={gainClass(proposal.estGainCents)}>{signedMoney(proposal.estGainCents)}</span> / {money(proposal.estTaxCents)}</div></div>
           </div>
-          <div className="panel-section"><div className="section-title">Why</div><div>{proposal.reason}</div></div>
-          {proposal.warnings.length > 0 && (
-            <div className="panel-section"><div className="section-title">Warnings</div>
-              <ul className="warning-list">{proposal.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
-            </div>
-          )}
-          <div className="panel-section grow">
-            <div className="section-title">Trades <span className="muted">{proposal.trades.length}</span></div>
-            <ol className="trade-list" data-testid="trade-list">
-              {proposal.trades.map((t, i) => (
-                <li className="trade" key={i} data-testid="trade">
-                  <div className="trade-head">
-                    <span className={`trade-side ${t.side}`}>{t.side.toUpperCase()}</span>
-                    <b>{t.symbol}</b>
-                    <span>{quantity(t.quantity)} @ {price(t.price)}</span>
-                    {t.side === 'sell' && <span className={gainClass(t.estGainCents)}>gain {signedMoney(t.estGainCents)}</span>}
-                    <span className="trade-amount">{money(t.amountCents)}</span>
-                  </div>
-                  <div className="trade-reason" data-testid="trade-reason">{t.reason}</div>
-                </li>
-              ))}
-            </ol>
-          </div>
+          <ProposalDetails proposal={proposal} listTestId="trade-list" itemTestId="trade" grow />
         </>
       )}
     </aside>
