@@ -5,21 +5,17 @@
 // estimated tax saved) show the numbers the engine computes here in Node from the demo generator; then score the
 // risk questionnaire. Screenshots in test-artifacts/e2e/analytics-*.png.
 // Run by run.ts (`npm run test:e2e`) or alone: `node --import tsx apps/desktop/e2e/analytics.e2e.ts`.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEMO_USERS, latestCloses } from '@aw/demo';
 import { performanceMetrics } from '@aw/engine/returns';
 import { harvestScan } from '@aw/engine/tax';
-import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
-import { serveRenderer, type RendererServer } from '../src/main/renderer-server.ts';
 import { money } from '../src/renderer/grid/format.ts';
 import { analyticsService, fundBuys, type FrontierView } from '../src/renderer/workers/analytics-service.ts';
 import { defaultBenchmark } from '../src/renderer/features/analytics/benchmark.ts';
 import { pct } from '../src/renderer/features/analytics/analytics-format.ts';
 import { expectedBook } from './expected-book.ts';
-import { isMain, runStandalone, type E2eOptions } from './standalone.ts';
+import { isMain, runStandalone, withDemoSession, type E2eOptions } from './standalone.ts';
 
 export type AnalyticsE2eOptions = E2eOptions;
 
@@ -80,21 +76,13 @@ export async function runAnalyticsE2e(o: AnalyticsE2eOptions): Promise<void> {
   const { step, artifacts } = o;
   const advisor = DEMO_USERS.find((u) => u.username === 'alice')!;
   const exp = expectations(advisor.teamId);
-  const dataDir = mkdtempSync(join(tmpdir(), 'aw-e2e-analytics-'));
-  let server: SyncServerProcess | null = null;
-  let ui: RendererServer | null = null;
-  const context = await o.browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const contextOptions = { viewport: { width: 1600, height: 1000 } };
   const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-  try {
-    server = await startSyncServer({ repoRoot: o.repoRoot, dataDir, port: 0, demo: true });
-    ui = await serveRenderer({ root: join(o.repoRoot, 'out', 'renderer'), serverUrl: server.url, dataDir, version: 'e2e', port: 0 });
+  await withDemoSession(o, 'analytics', contextOptions, async ({ server, ui, page }) => {
     o.log(`e2e analytics: server ${server.url}, UI ${ui.url}; household ${exp.household.name}, account ${exp.account.id}, benchmark ${exp.benchmark}`);
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
 
     const opened = await step('analytics: alice signs in and opens the Analytics tab for a household', async () => {
-      await page.goto(ui!.url);
+      await page.goto(ui.url);
       await page.getByTestId('login-username').fill(advisor.username);
       await page.getByTestId('login-password').fill('demo');
       await page.getByTestId('login-submit').click();
@@ -197,16 +185,7 @@ export async function runAnalyticsE2e(o: AnalyticsE2eOptions): Promise<void> {
       if ((await page.$$('[data-testid="profile-reasons"] li')).length === 0) throw new Error('no reasons shown');
       await shot(page, 'analytics-04-questionnaire');
     });
-
-    await step('analytics: no page errors', async () => {
-      if (pageErrors.length) throw new Error(pageErrors.join('\n'));
-    });
-  } finally {
-    await context.close().catch(() => undefined);
-    await ui?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 // Standalone: `node --import tsx apps/desktop/e2e/analytics.e2e.ts`

@@ -10,13 +10,10 @@
 //   shows the 409 stale failure and the stale badge.
 // Screenshots in test-artifacts/e2e/approvals-*.png. Run by run.ts (`npm run test:e2e`) or alone:
 // `node --import tsx apps/desktop/e2e/approvals.e2e.ts`.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
-import { serveRenderer, type RendererServer } from '../src/main/renderer-server.ts';
-import { isMain, runStandalone, type E2eOptions } from './standalone.ts';
+import { isMain, runStandalone, withDemoSession, type E2eOptions } from './standalone.ts';
 
 const SUBMIT = 4;
 /** The four of the bulk run and one re-run proposal for the first account. */
@@ -52,22 +49,14 @@ async function signIn(page: Page, username: string): Promise<void> {
 
 export async function runApprovalsE2e(o: E2eOptions): Promise<void> {
   const { step, artifacts } = o;
-  const dataDir = mkdtempSync(join(tmpdir(), 'aw-e2e-approvals-'));
-  let server: SyncServerProcess | null = null;
-  let ui: RendererServer | null = null;
-  const context = await o.browser.newContext({ viewport: { width: 1600, height: 900 }, acceptDownloads: true });
+  const contextOptions = { viewport: { width: 1600, height: 900 }, acceptDownloads: true };
   const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `approvals-${name}.png`) });
-  try {
-    server = await startSyncServer({ repoRoot: o.repoRoot, dataDir, port: 0, demo: true });
-    ui = await serveRenderer({ root: join(o.repoRoot, 'out', 'renderer'), serverUrl: server.url, dataDir, version: 'e2e', port: 0 });
+  await withDemoSession(o, 'approvals', contextOptions, async ({ server, ui, page }) => {
     o.log(`e2e approvals: server ${server.url}, UI ${ui.url}`);
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
 
     let submitted: string[] = [];
     const ready = await step('approvals: alice runs a bulk rebalance of the demo book and submits four proposals', async () => {
-      await page.goto(ui!.url);
+      await page.goto(ui.url);
       await signIn(page, 'alice');
       await page.getByTestId('tab-rebalance').click();
       await page.getByTestId('job-scope').selectOption('drifted');
@@ -128,7 +117,7 @@ export async function runApprovalsE2e(o: E2eOptions): Promise<void> {
         const token = (JSON.parse(localStorage.getItem(key)!) as { session: { token: string } }).session.token;
         const res = await fetch(`${url}/api/v1/proposals/${id}/approve`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{}' });
         return { status: res.status, body: await res.json() as { error?: { code: string; message: string } } };
-      }, { url: server!.url, id: submitted[0]! });
+      }, { url: server.url, id: submitted[0]! });
       if (answer.status !== 403 || answer.body.error?.code !== 'forbidden') throw new Error(`alice's approve answered ${answer.status} ${JSON.stringify(answer.body)}`);
       await shot(page, '01-advisor-read-only');
       await page.getByTestId('approval-drawer-close').click();
@@ -232,16 +221,7 @@ export async function runApprovalsE2e(o: E2eOptions): Promise<void> {
         again, { timeout: 30_000 });
       await shot(page, '05-stale');
     });
-
-    await step('approvals: no page errors', async () => {
-      if (pageErrors.length) throw new Error(pageErrors.join('\n'));
-    });
-  } finally {
-    await context.close().catch(() => undefined);
-    await ui?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 // Standalone: `node --import tsx apps/desktop/e2e/approvals.e2e.ts`

@@ -5,16 +5,12 @@
 // trade drawer (every trade with its reason), select drafts and submit them (status badges turn 'submitted',
 // stored in IndexedDB). Screenshots in test-artifacts/e2e/rebalance-*.png. Run by run.ts (`npm run test:e2e`) or
 // alone: `node --import tsx apps/desktop/e2e/rebalance.e2e.ts`.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEMO_USERS, latestCloses } from '@aw/demo';
 import { prepareJobContext, rebalanceChunk, packChunk } from '@aw/engine/workers';
-import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
-import { serveRenderer, type RendererServer } from '../src/main/renderer-server.ts';
 import { expectedBook } from './expected-book.ts';
-import { isMain, runStandalone, type E2eOptions } from './standalone.ts';
+import { isMain, runStandalone, withDemoSession, type E2eOptions } from './standalone.ts';
 
 export type RebalanceE2eOptions = E2eOptions;
 
@@ -37,22 +33,14 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
   const { step, artifacts } = o;
   const advisor = DEMO_USERS.find((u) => u.username === 'alice')!;
   const expected = expectedProposals(advisor.teamId);
-  const dataDir = mkdtempSync(join(tmpdir(), 'aw-e2e-rebalance-'));
-  let server: SyncServerProcess | null = null;
-  let ui: RendererServer | null = null;
-  const context = await o.browser.newContext({ viewport: { width: 1600, height: 900 } });
+  const contextOptions = { viewport: { width: 1600, height: 900 } };
   const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
   const rowCount = (page: Page) => page.$eval('[data-testid="review-grid"] [aria-rowcount]', (g) => Number(g.getAttribute('aria-rowcount')) - 1);
-  try {
-    server = await startSyncServer({ repoRoot: o.repoRoot, dataDir, port: 0, demo: true });
-    ui = await serveRenderer({ root: join(o.repoRoot, 'out', 'renderer'), serverUrl: server.url, dataDir, version: 'e2e', port: 0 });
+  await withDemoSession(o, 'rebalance', contextOptions, async ({ server, ui, page }) => {
     o.log(`e2e rebalance: server ${server.url}, UI ${ui.url}; ${expected} proposals expected`);
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
 
     const opened = await step('rebalance: alice signs in and opens the Rebalance tab', async () => {
-      await page.goto(ui!.url);
+      await page.goto(ui.url);
       await page.getByTestId('login-username').fill(advisor.username);
       await page.getByTestId('login-password').fill('demo');
       await page.getByTestId('login-submit').click();
@@ -130,16 +118,7 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
       await page.getByTestId('status-filter').selectOption('submitted');
       await page.waitForFunction((n) => document.querySelector('[data-testid="review-count"]')?.textContent?.startsWith(`${n} of`), pick, { timeout: 30_000 });
     }
-
-    await step('rebalance: no page errors', async () => {
-      if (pageErrors.length) throw new Error(pageErrors.join('\n'));
-    });
-  } finally {
-    await context.close().catch(() => undefined);
-    await ui?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 // Standalone: `node --import tsx apps/desktop/e2e/rebalance.e2e.ts`

@@ -1,9 +1,12 @@
 // What every e2e spec shares: the step type, the spec options, Chromium's launch flags for these machines, and the
 // runner that lets one spec run alone (`node --import tsx apps/desktop/e2e/<name>.e2e.ts`). run.ts runs them all.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { buildApp, isBuildStale } from '../scripts/build-app.ts';
+import { serveRenderer, type RendererServer } from '../src/main/renderer-server.ts';
+import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
 
 export type Step = (name: string, fn: () => Promise<void>) => Promise<boolean>;
 
@@ -62,4 +65,38 @@ export function runStandalone(name: string, spec: (o: E2eOptions) => Promise<voi
     console.log(`e2e ${name}: ${passed} passed, ${failed} failed`);
     process.exit(failed ? 1 : 0);
   });
+}
+
+export interface DemoSession {
+  server: SyncServerProcess;
+  ui: RendererServer;
+  page: Page;
+}
+
+/**
+ * A spec's world: a fresh demo-mode sync server (temp data folder), the web-mode UI on it and one page in a new
+ * browser context. `body` runs the spec's steps; then a `<name>: no page errors` step checks the page threw nothing.
+ * Everything is torn down whatever happens.
+ */
+export async function withDemoSession(o: E2eOptions, name: string, contextOptions: BrowserContextOptions, body: (s: DemoSession) => Promise<void>): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), `aw-e2e-${name}-`));
+  let server: SyncServerProcess | null = null;
+  let ui: RendererServer | null = null;
+  const context = await o.browser.newContext(contextOptions);
+  try {
+    server = await startSyncServer({ repoRoot: o.repoRoot, dataDir, port: 0, demo: true });
+    ui = await serveRenderer({ root: join(o.repoRoot, 'out', 'renderer'), serverUrl: server.url, dataDir, version: 'e2e', port: 0 });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await body({ server, ui, page });
+    await o.step(`${name}: no page errors`, async () => {
+      if (pageErrors.length) throw new Error(pageErrors.join('\n'));
+    });
+  } finally {
+    await context.close().catch(() => undefined);
+    await ui?.close();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
