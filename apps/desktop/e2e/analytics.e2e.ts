@@ -76,9 +76,9 @@ export async function runAnalyticsE2e(o: AnalyticsE2eOptions): Promise<void> {
   const { step, artifacts } = o;
   const advisor = DEMO_USERS.find((u) => u.username === 'alice')!;
   const exp = expectations(advisor.teamId);
-  const contextOptions = { viewport: { width: 1600, height: 1000 } };
+  const sessionOptions = { context: { viewport: { width: 1600, height: 1000 } } };
   const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-  await withDemoSession(o, 'analytics', contextOptions, async ({ server, ui, page }) => {
+  await withDemoSession(o, 'analytics', sessionOptions, async ({ server, ui, page }) => {
     o.log(`e2e analytics: server ${server.url}, UI ${ui.url}; household ${exp.household.name}, account ${exp.account.id}, benchmark ${exp.benchmark}`);
 
     const opened = await step('analytics: alice signs in and opens the Analytics tab for a household', async () => {

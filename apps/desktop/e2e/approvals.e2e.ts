@@ -49,9 +49,9 @@ async function signIn(page: Page, username: string): Promise<void> {
 
 export async function runApprovalsE2e(o: E2eOptions): Promise<void> {
   const { step, artifacts } = o;
-  const contextOptions = { viewport: { width: 1600, height: 900 }, acceptDownloads: true };
+  const sessionOptions = { context: { viewport: { width: 1600, height: 900 }, acceptDownloads: true } };
   const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `approvals-${name}.png`) });
-  await withDemoSession(o, 'approvals', contextOptions, async ({ server, ui, page }) => {
+  await withDemoSession(o, 'approvals', sessionOptions, async ({ server, ui, page }) => {
     o.log(`e2e approvals: server ${server.url}, UI ${ui.url}`);
 
     let submitted: string[] = [];

@@ -5,17 +5,13 @@
 // Market tab (sparklines render, an unknown symbol gets a readable message, a known one is added), then stop the
 // server: prices turn stale with their age shown and the household is valued from the local daily closes.
 // Run by run.ts or alone: `flock /tmp/aw-e2e.lock node --import tsx apps/desktop/e2e/market.e2e.ts`.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { login } from '@aw/sync-client';
-import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
-import { serveRenderer, type RendererServer } from '../src/main/renderer-server.ts';
 import { money, price } from '../src/renderer/grid/format.ts';
 import { expectedBook } from './expected-book.ts';
-import { isMain, runStandalone, type E2eOptions } from './standalone.ts';
+import { isMain, runStandalone, withDemoSession, type E2eOptions } from './standalone.ts';
 
 function expectEqual<T>(actual: T, expected: T, what: string): void {
   if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
@@ -86,26 +82,16 @@ export async function runMarketE2e(o: E2eOptions): Promise<void> {
   const closeMv = money(valuation.households.find((h) => h.householdId === target.id)!.marketValueCents);
   const positions = new Set(book.lots.filter((l) => l.householdId === target.id).map((l) => `${l.accountId}|${l.symbol}`)).size;
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'aw-e2e-market-'));
-  let server: SyncServerProcess | null = null;
-  let ui: RendererServer | null = null;
-  const context = await o.browser.newContext({ viewport: { width: 1600, height: 900 } });
   const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
-  const savedRate = process.env.AW_MARKET_TICKS_PER_SEC;
-  try {
-    // A slow simulated feed (the demo default is 200 ticks/s), so the tick pushed below is not overwritten at once.
-    process.env.AW_MARKET_TICKS_PER_SEC = '5';
-    server = await startSyncServer({ repoRoot: o.repoRoot, dataDir, port: 0, demo: true });
-    if (savedRate === undefined) delete process.env.AW_MARKET_TICKS_PER_SEC; else process.env.AW_MARKET_TICKS_PER_SEC = savedRate;
-    const url = server.url;
-    ui = await serveRenderer({ root: join(o.repoRoot, 'out', 'renderer'), serverUrl: url, dataDir, version: 'e2e', port: 0 });
+  // A slow simulated feed (the demo default is 200 ticks/s), so the tick pushed below is not overwritten at once.
+  const sessionOptions = { context: { viewport: { width: 1600, height: 900 } }, serverEnv: { AW_MARKET_TICKS_PER_SEC: '5' } };
+  await withDemoSession(o, 'market', sessionOptions, async (session) => {
+    const { ui, page } = session;
+    const url = session.server.url;
     o.log(`e2e market: server ${url}, UI ${ui.url}`);
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
 
     const opened = await step('market: alice opens a household; its holdings are priced live', async () => {
-      await page.goto(ui!.url);
+      await page.goto(ui.url);
       await page.getByTestId('login-username').fill('alice');
       await page.getByTestId('login-password').fill('demo');
       await page.getByTestId('login-submit').click();
@@ -173,8 +159,7 @@ export async function runMarketE2e(o: E2eOptions): Promise<void> {
     });
 
     await step('market: with the server stopped, prices show as stale with their age and the household is valued from local closes', async () => {
-      await server!.stop();
-      server = null;
+      await session.stopServer();
       await page.waitForFunction(() => document.querySelector('[data-testid="live-status"]')?.getAttribute('data-state') === 'offline', null, { timeout: 30_000 });
       await page.waitForFunction((v) => document.querySelector('[data-testid="household-live-mv"]')?.textContent === v, closeMv, { timeout: 15_000 })
         .catch(async () => { throw new Error(`live value: expected the value at the local closes ${closeMv}, got ${await text(page, 'household-live-mv')}`); });
@@ -186,17 +171,7 @@ export async function runMarketE2e(o: E2eOptions): Promise<void> {
       }, null, { timeout: 15_000 }).catch(async () => { throw new Error(`expected stale close ages, got ${(await ages()).slice(0, 5).join(' | ')}`); });
       await shot(page, '43-offline-stale');
     });
-
-    await step('market: no page errors', async () => {
-      if (pageErrors.length) throw new Error(pageErrors.join('\n'));
-    });
-  } finally {
-    if (savedRate === undefined) delete process.env.AW_MARKET_TICKS_PER_SEC; else process.env.AW_MARKET_TICKS_PER_SEC = savedRate;
-    await context.close().catch(() => undefined);
-    await ui?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 // Standalone: `node --import tsx apps/desktop/e2e/market.e2e.ts`

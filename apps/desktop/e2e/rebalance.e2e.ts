@@ -33,10 +33,10 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
   const { step, artifacts } = o;
   const advisor = DEMO_USERS.find((u) => u.username === 'alice')!;
   const expected = expectedProposals(advisor.teamId);
-  const contextOptions = { viewport: { width: 1600, height: 900 } };
+  const sessionOptions = { context: { viewport: { width: 1600, height: 900 } } };
   const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
   const rowCount = (page: Page) => page.$eval('[data-testid="review-grid"] [aria-rowcount]', (g) => Number(g.getAttribute('aria-rowcount')) - 1);
-  await withDemoSession(o, 'rebalance', contextOptions, async ({ server, ui, page }) => {
+  await withDemoSession(o, 'rebalance', sessionOptions, async ({ server, ui, page }) => {
     o.log(`e2e rebalance: server ${server.url}, UI ${ui.url}; ${expected} proposals expected`);
 
     const opened = await step('rebalance: alice signs in and opens the Rebalance tab', async () => {

@@ -68,9 +68,21 @@ export function runStandalone(name: string, spec: (o: E2eOptions) => Promise<voi
 }
 
 export interface DemoSession {
-  server: SyncServerProcess;
+  /** The running server (a new one after `restartServer`). */
+  readonly server: SyncServerProcess;
   ui: RendererServer;
   page: Page;
+  /** The server's data folder (kept across restarts). */
+  dataDir: string;
+  stopServer(): Promise<void>;
+  /** Starts the server again on the same port and data folder. */
+  restartServer(): Promise<SyncServerProcess>;
+}
+
+export interface DemoSessionOptions {
+  context: BrowserContextOptions;
+  /** Extra environment for the server process. */
+  serverEnv?: Record<string, string>;
 }
 
 /**
@@ -78,18 +90,25 @@ export interface DemoSession {
  * browser context. `body` runs the spec's steps; then a `<name>: no page errors` step checks the page threw nothing.
  * Everything is torn down whatever happens.
  */
-export async function withDemoSession(o: E2eOptions, name: string, contextOptions: BrowserContextOptions, body: (s: DemoSession) => Promise<void>): Promise<void> {
+export async function withDemoSession(o: E2eOptions, name: string, opts: DemoSessionOptions, body: (s: DemoSession) => Promise<void>): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), `aw-e2e-${name}-`));
+  const start = (port: number) => startSyncServer({ repoRoot: o.repoRoot, dataDir, port, demo: true, env: opts.serverEnv });
   let server: SyncServerProcess | null = null;
   let ui: RendererServer | null = null;
-  const context = await o.browser.newContext(contextOptions);
+  const context = await o.browser.newContext(opts.context);
   try {
-    server = await startSyncServer({ repoRoot: o.repoRoot, dataDir, port: 0, demo: true });
+    server = await start(0);
+    const port = server.port;
     ui = await serveRenderer({ root: join(o.repoRoot, 'out', 'renderer'), serverUrl: server.url, dataDir, version: 'e2e', port: 0 });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await body({ server, ui, page });
+    await body({
+      get server() { return server!; },
+      ui, page, dataDir,
+      stopServer: () => server!.stop(),
+      restartServer: async () => (server = await start(port)),
+    });
     await o.step(`${name}: no page errors`, async () => {
       if (pageErrors.length) throw new Error(pageErrors.join('\n'));
     });

@@ -4,18 +4,14 @@
 // edit pushed (checked on the server through the pull route as alice). Then, offline again, another edit is made
 // while the session passes its idle expiry: on restart the server answers 401, the login screen returns over the
 // book with the local edit kept (still pending), and signing in again pushes it. Run by run.ts (`npm run test:e2e`) or alone: `node --import tsx apps/desktop/e2e/sync.e2e.ts`.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { bookCollections } from '@aw/domain';
 import { login, logout, requestJson } from '@aw/sync-client';
-import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
 import { openSqlDb } from '../../../sync-server/src/db/sql-db.ts';
-import { serveRenderer, type RendererServer } from '../src/main/renderer-server.ts';
 import { money } from '../src/renderer/grid/format.ts';
 import { expectedBook } from './expected-book.ts';
-import { isMain, runStandalone, type E2eOptions } from './standalone.ts';
+import { isMain, runStandalone, withDemoSession, type E2eOptions } from './standalone.ts';
 
 export type SyncE2eOptions = E2eOptions;
 
@@ -84,23 +80,14 @@ export async function runSyncE2e(o: SyncE2eOptions): Promise<void> {
   const targetAccounts = teamAccounts.filter((a) => a.householdId === target.id);
   const targetMv = money(valuation.households.find((h) => h.householdId === target.id)!.marketValueCents);
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'aw-e2e-sync-'));
-  let server: SyncServerProcess | null = null;
-  let ui: RendererServer | null = null;
-  const context = await o.browser.newContext({ viewport: { width: 1600, height: 900 } });
   const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
-  try {
-    server = await startSyncServer({ repoRoot: o.repoRoot, dataDir, port: 0, demo: true });
-    const port = server.port;
-    const url = server.url;
-    ui = await serveRenderer({ root: join(o.repoRoot, 'out', 'renderer'), serverUrl: url, dataDir, version: 'e2e', port: 0 });
+  await withDemoSession(o, 'sync', { context: { viewport: { width: 1600, height: 900 } } }, async (session) => {
+    const { ui, page, dataDir } = session;
+    const url = session.server.url;
     o.log(`e2e sync: server ${url}, UI ${ui.url}`);
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
 
     const signedIn = await step('sync: the login screen refuses a wrong password, then signs alice in', async () => {
-      await page.goto(ui!.url);
+      await page.goto(ui.url);
       await page.getByTestId('login-screen').waitFor({ timeout: 30_000 });
       await shot(page, '10-login');
       await page.getByTestId('login-username').fill('alice');
@@ -135,8 +122,7 @@ export async function runSyncE2e(o: SyncE2eOptions): Promise<void> {
 
     const offlineNote = `Called ${target.name} while travelling: prefers quarterly reviews. (e2e ${Date.now()})`;
     const editedOffline = await step('sync: with the server stopped, a notes edit is saved locally and counted as pending', async () => {
-      await server!.stop();
-      server = null;
+      await session.stopServer();
       await syncState(page, 'offline', 30_000);
       await page.getByTestId('household-notes').fill(offlineNote);
       await page.getByTestId('save-notes').click();
@@ -148,8 +134,7 @@ export async function runSyncE2e(o: SyncE2eOptions): Promise<void> {
     if (!editedOffline) return;
 
     const pushed = await step('sync: after a restart on the same port and data folder the offline edit is pushed', async () => {
-      server = await startSyncServer({ repoRoot: o.repoRoot, dataDir, port, demo: true });
-      expectEqual(server.url, url, 'restarted server URL');
+      expectEqual((await session.restartServer()).url, url, 'restarted server URL');
       await syncState(page, 'online', 60_000);
       await page.getByTestId('sync-pending').waitFor({ state: 'detached', timeout: 30_000 });
       await waitForServerNotes(url, target.id, offlineNote);
@@ -158,15 +143,14 @@ export async function runSyncE2e(o: SyncE2eOptions): Promise<void> {
     if (!pushed) return;
 
     await step('sync: a session that expired while offline returns to login over the book, keeps the edit and pushes it after sign-in', async () => {
-      await server!.stop();
-      server = null;
+      await session.stopServer();
       await syncState(page, 'offline', 30_000);
       const afterExpiry = `${offlineNote}\nFollow-up: rebalance after the expiry test.`;
       await page.getByTestId('household-notes').fill(afterExpiry);
       await page.getByTestId('save-notes').click();
       await page.getByTestId('sync-pending').waitFor({ timeout: 15_000 });
       await ageSessions(dataDir, 'u-alice', 31 * 60_000); // 30 min idle limit passed while the desktop was offline
-      server = await startSyncServer({ repoRoot: o.repoRoot, dataDir, port, demo: true });
+      await session.restartServer();
       await page.getByTestId('login-screen').waitFor({ timeout: 30_000 });
       await syncState(page, 'expired', 10_000);
       expectEqual(await page.getByTestId('login-username').inputValue(), 'alice', 'username kept on the expiry login');
@@ -182,16 +166,7 @@ export async function runSyncE2e(o: SyncE2eOptions): Promise<void> {
       await syncState(page, 'online', 30_000);
       await page.getByTestId('sync-pending').waitFor({ state: 'detached', timeout: 30_000 });
     });
-
-    await step('sync: no page errors', async () => {
-      if (pageErrors.length) throw new Error(pageErrors.join('\n'));
-    });
-  } finally {
-    await context.close().catch(() => undefined);
-    await ui?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 // Standalone: `node --import tsx apps/desktop/e2e/sync.e2e.ts`

@@ -22,6 +22,8 @@ export interface SyncServerOptions {
   startTimeoutMs?: number;
   /** Where the child's stderr (JSON logs) goes; default: dropped unless AW_SERVER_LOG is set. */
   onLog?: (line: string) => void;
+  /** Extra environment for the child (e.g. AW_MARKET_TICKS_PER_SEC), on top of this process's. */
+  env?: Record<string, string>;
 }
 
 export interface SyncServerProcess {
@@ -72,7 +74,7 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
   const child = spawn(opts.nodePath ?? process.execPath, args, {
     cwd: opts.repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined },
+    env: { ...process.env, ...opts.env, ELECTRON_RUN_AS_NODE: undefined },
   });
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
