@@ -36,6 +36,22 @@ const scrollHoldings = (page: Page, to: 'top' | 'bottom') => page.evaluate((wher
 const streamedSymbols = async (page: Page) =>
   ((await page.getByTestId('live-status').getAttribute('data-streamed')) ?? '').split(',').filter(Boolean).sort();
 
+/**
+ * Scrolls, then waits until the rendered rows really changed (AG Grid redraws on a later frame, so reading at once
+ * can still see the old rows); retries the scroll in case the viewport was re-laid out meanwhile.
+ */
+async function scrollUntilRowsChange(page: Page, to: 'top' | 'bottom', from: string[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let shown = from;
+  while (Date.now() < deadline) {
+    await scrollHoldings(page, to);
+    await page.waitForTimeout(250);
+    shown = await renderedSymbols(page);
+    if (shown.length > 0 && shown.join() !== from.join()) return;
+  }
+  throw new Error(`scrolling to the ${to} showed the same symbols (${shown.join(',')})`);
+}
+
 /** Waits until the stream carries exactly the symbols on screen; returns them. */
 async function streamMatchesScreen(page: Page, timeoutMs = 15_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
@@ -110,18 +126,20 @@ export async function runMarketE2e(o: E2eOptions): Promise<void> {
     await step('market: only the symbols of the holdings rows on screen are streamed, and they follow a scroll', async () => {
       visible = await streamMatchesScreen(page);
       if (visible.length >= positions) throw new Error(`all ${positions} positions are on screen: the test needs a household that scrolls`);
-      await scrollHoldings(page, 'bottom');
+      await scrollUntilRowsChange(page, 'bottom', visible);
       const after = await streamMatchesScreen(page);
       const left = visible.filter((s) => !after.includes(s));
-      if (left.length === 0) throw new Error('scrolling to the bottom showed the same symbols');
+      if (left.length === 0) throw new Error(`scrolling to the bottom showed the same symbols (${after.join(',')})`);
       const streamed = await streamedSymbols(page);
       if (left.some((s) => streamed.includes(s))) throw new Error(`symbols that left the screen are still streamed: ${left.join(',')}`);
-      await scrollHoldings(page, 'top');
+      await scrollUntilRowsChange(page, 'top', after);
       visible = await streamMatchesScreen(page);
       await shot(page, '40-live-holdings');
     });
 
     await step('market: a tick pushed by the provider arrives: new price, new live value', async () => {
+      // Read the screen again: live ticks re-sort the rows by value, so the set can drift between steps.
+      visible = await streamMatchesScreen(page);
       const symbol = visible[0]!;
       const before = await text(page, 'household-live-mv');
       const feed = await login(url, 'feed', 'demo');
