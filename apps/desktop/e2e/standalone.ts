@@ -29,8 +29,15 @@ export function launchChromium(): Promise<Browser> {
 /** True when `file` is the script node was started with. */
 export const isMain = (file: string): boolean => Boolean(process.argv[1]) && resolve(process.argv[1]!) === resolve(file);
 
-/** Runs one spec alone, printing `e2e <name>: N passed, M failed` and exiting non-zero on a failure. */
-export function runStandalone(name: string, spec: (o: E2eOptions) => Promise<void>): void {
+/** The page of the spec running now, for a screenshot when a step fails. */
+let currentPage: Page | null = null;
+
+/**
+ * Runs specs one after another in one Chromium (each in its own server and browser context), printing
+ * `<label>: N passed, M failed` as the last line and exiting non-zero on a failure. A failed step leaves a
+ * screenshot `failed-<n>.png` in test-artifacts/e2e/.
+ */
+export function runSpecs(label: string, specs: ((o: E2eOptions) => Promise<void>)[]): void {
   const repoRoot = resolve(import.meta.dirname, '../../..');
   const artifacts = join(repoRoot, 'test-artifacts', 'e2e');
   const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -46,6 +53,7 @@ export function runStandalone(name: string, spec: (o: E2eOptions) => Promise<voi
     } catch (err) {
       failed++;
       log(`  ✗ ${stepName}\n    ${(err as Error).message.split('\n').join('\n    ')}`);
+      await currentPage?.screenshot({ path: join(artifacts, `failed-${passed + failed}.png`) }).catch(() => undefined);
       return false;
     }
   };
@@ -54,18 +62,21 @@ export function runStandalone(name: string, spec: (o: E2eOptions) => Promise<voi
     if (isBuildStale(repoRoot)) await buildApp(repoRoot, log);
     const browser = await launchChromium();
     try {
-      await spec({ repoRoot, browser, step, artifacts, log });
+      for (const spec of specs) await spec({ repoRoot, browser, step, artifacts, log });
     } finally {
       await browser.close();
     }
   })().catch((err: unknown) => {
     failed++;
-    log(`e2e ${name}: ${(err as Error).stack ?? String(err)}`);
+    log(`${label}: ${(err as Error).stack ?? String(err)}`);
   }).finally(() => {
-    console.log(`e2e ${name}: ${passed} passed, ${failed} failed`);
+    console.log(`${label}: ${passed} passed, ${failed} failed`);
     process.exit(failed ? 1 : 0);
   });
 }
+
+/** Runs one spec alone, printing `e2e <name>: N passed, M failed`. */
+export const runStandalone = (name: string, spec: (o: E2eOptions) => Promise<void>): void => runSpecs(`e2e ${name}`, [spec]);
 
 export interface DemoSession {
   /** The running server (a new one after `restartServer`). */
@@ -87,7 +98,8 @@ export interface DemoSessionOptions {
 
 /**
  * A spec's world: a fresh demo-mode sync server (temp data folder), the web-mode UI on it and one page in a new
- * browser context. `body` runs the spec's steps; then a `<name>: no page errors` step checks the page threw nothing.
+ * browser context. `body` runs the spec's steps; then a `<name>: no CSP violations or page errors` step checks the page threw
+ * nothing and broke no Content Security Policy rule.
  * Everything is torn down whatever happens.
  */
 export async function withDemoSession(o: E2eOptions, name: string, opts: DemoSessionOptions, body: (s: DemoSession) => Promise<void>): Promise<void> {
@@ -101,18 +113,23 @@ export async function withDemoSession(o: E2eOptions, name: string, opts: DemoSes
     const port = server.port;
     ui = await serveRenderer({ root: join(o.repoRoot, 'out', 'renderer'), serverUrl: server.url, dataDir, version: 'e2e', port: 0 });
     const page = await context.newPage();
+    currentPage = page;
     const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(m.text());
+    });
     await body({
       get server() { return server!; },
       ui, page, dataDir,
       stopServer: () => server!.stop(),
       restartServer: async () => (server = await start(port)),
     });
-    await o.step(`${name}: no page errors`, async () => {
+    await o.step(`${name}: no CSP violations or page errors`, async () => {
       if (pageErrors.length) throw new Error(pageErrors.join('\n'));
     });
   } finally {
+    currentPage = null;
     await context.close().catch(() => undefined);
     await ui?.close();
     await server?.stop();
