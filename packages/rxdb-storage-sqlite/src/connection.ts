@@ -20,12 +20,18 @@ export interface ConnectionOptions {
 
 type Params = unknown[] | Record<string, unknown>;
 
-export function sqlRun(db: sqlite3.Database, sql: string, params: Params = []): Promise<{ changes: number }> {
+export function sqlRun(db: sqlite3.Database, sql: string, params: Params = []): Promise<{ changes: number; lastID: number }> {
   return new Promise((resolve, reject) => {
     db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
       if (err) reject(withSql(err, sql));
-      else resolve({ changes: this.changes });
+      else resolve({ changes: this.changes, lastID: this.lastID });
     });
+  });
+}
+
+export function sqlGet<T>(db: sqlite3.Database, sql: string, params: Params = []): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    db.get<T>(sql, params, (err, row) => (err ? reject(withSql(err, sql)) : resolve(row)));
   });
 }
 

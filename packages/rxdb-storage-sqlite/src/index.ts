@@ -5,3 +5,5 @@ export { SqliteStorageInstance } from './storage-instance.ts';
 export type { SqliteInstanceCreationOptions, SqliteStorageInternals } from './storage-instance.ts';
 export { SqliteStorageError } from './errors.ts';
 export type { SqliteStorageErrorCode } from './errors.ts';
+// The promise-wrapped statements and the serial queue, shared with the sync server's raw tables.
+export { sqlAll, sqlExec, sqlGet, sqlRun, SerialQueue } from './connection.ts';

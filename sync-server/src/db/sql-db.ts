@@ -2,7 +2,8 @@
 // WAL journal, a busy timeout, and one queue: a transaction holds the connection until it commits, so statements
 // of other callers never land inside someone else's transaction. Times are epoch milliseconds.
 import sqlite3 from 'sqlite3';
-import type { RunResult, SqlDb } from '../context.ts';
+import { SerialQueue, sqlAll, sqlExec, sqlGet, sqlRun } from '@aw/rxdb-storage-sqlite';
+import type { SqlDb } from '../context.ts';
 
 /** The database file could not be opened or used (corrupt, locked, not a database, no permission). */
 export class SqlDbOpenError extends Error {
@@ -13,30 +14,6 @@ export class SqlDbOpenError extends Error {
     super(`cannot open database ${file}: ${reason}`);
     this.name = 'SqlDbOpenError';
   }
-}
-
-interface Raw {
-  run(sql: string, params: unknown[]): Promise<RunResult>;
-  get<T>(sql: string, params: unknown[]): Promise<T | undefined>;
-  all<T>(sql: string, params: unknown[]): Promise<T[]>;
-  exec(sql: string): Promise<void>;
-}
-
-function rawOf(db: sqlite3.Database): Raw {
-  return {
-    run: (sql, params) =>
-      new Promise((resolve, reject) =>
-        db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
-          if (err) reject(err);
-          else resolve({ changes: this.changes, lastID: this.lastID });
-        }),
-      ),
-    get: <T>(sql: string, params: unknown[]) =>
-      new Promise<T | undefined>((resolve, reject) => db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as T | undefined)))),
-    all: <T>(sql: string, params: unknown[]) =>
-      new Promise<T[]>((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[])))),
-    exec: (sql) => new Promise<void>((resolve, reject) => db.exec(sql, (err) => (err ? reject(err) : resolve()))),
-  };
 }
 
 function describe(err: unknown): string {
@@ -63,7 +40,12 @@ export async function openSqlDb(file: string, opts: { busyTimeoutMs?: number } =
   const db = await new Promise<sqlite3.Database>((resolve, reject) => {
     const d = new sqlite3.Database(file, (err) => (err ? reject(new SqlDbOpenError(file, describe(err))) : resolve(d)));
   });
-  const raw = rawOf(db);
+  const raw = {
+    run: (sql: string, params: unknown[]) => sqlRun(db, sql, params),
+    get: <T>(sql: string, params: unknown[]) => sqlGet<T>(db, sql, params),
+    all: <T>(sql: string, params: unknown[]) => sqlAll<T>(db, sql, params),
+    exec: (sql: string) => sqlExec(db, sql),
+  };
   try {
     await raw.exec(`PRAGMA busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     await raw.get('PRAGMA journal_mode = WAL', []);
@@ -77,15 +59,11 @@ export async function openSqlDb(file: string, opts: { busyTimeoutMs?: number } =
     throw err instanceof SqlDbOpenError ? err : new SqlDbOpenError(file, describe(err));
   }
 
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = new SerialQueue();
   let closed = false;
   /** Runs `fn` when every earlier queued operation has finished. */
-  const enqueue = <T>(fn: () => Promise<T>): Promise<T> => {
-    if (closed) return Promise.reject(new Error('database is closed'));
-    const next = queue.then(fn, fn);
-    queue = next.catch(() => undefined);
-    return next;
-  };
+  const enqueue = <T>(fn: () => Promise<T>): Promise<T> =>
+    closed ? Promise.reject(new Error('database is closed')) : queue.run(fn);
 
   const direct: SqlDb = {
     run: (sql, params = []) => raw.run(sql, params),
