@@ -59,19 +59,28 @@ process.on('uncaughtException', (err) => {
   process.exit(1);
 });
 
-interface ServerProc { url: string; tokens: { alice: string; feed: string }; child: ChildProcess }
+/** One GC of the server (from --trace-gc): when (ms since the process started), kind, pause in ms. */
+interface GcEvent { at: number; kind: 'scavenge' | 'mark'; pauseMs: number }
+interface ServerProc { url: string; tokens: { alice: string; feed: string }; child: ChildProcess; gc: GcEvent[] }
+const GC_LINE = /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Mark-Compact|Mark-sweep)[^,]*, ([\d.]+) \/ ([\d.]+) ms/;
 
 async function startServer(): Promise<ServerProc> {
   // Same V8 flags as `npm run server` and the desktop's server process (32 MB young generation: flat RSS).
-  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc --max-semi-space-size=32${cfg.profileDir ? ` --cpu-prof --cpu-prof-dir "${cfg.profileDir}"` : ''} --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}`;
+  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc --max-semi-space-size=32 --trace-gc${cfg.profileDir ? ` --cpu-prof --cpu-prof-dir "${cfg.profileDir}"` : ''} --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}`;
   const child = spawn('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(here, '..') });
   children.add(child);
   const rl = createInterface({ input: child.stdout! });
+  // Stdout carries the server's GC log (--trace-gc, one line per collection) and, once, its ready line (JSON).
+  const gc: GcEvent[] = [];
   const line = await new Promise<string>((resolve, reject) => {
-    rl.once('line', resolve);
+    rl.on('line', (l) => {
+      const m = GC_LINE.exec(l);
+      if (m) gc.push({ at: Number(m[1]), kind: m[2] === 'Scavenge' ? 'scavenge' : 'mark', pauseMs: Number(m[3]) });
+      else if (l.startsWith('{')) resolve(l);
+    });
     child.once('exit', (code) => reject(new Error(`bench server exited early (${code})`)));
   });
-  return { ...JSON.parse(line), child };
+  return { ...JSON.parse(line), child, gc };
 }
 
 async function stopServer(s: ServerProc) {
@@ -198,7 +207,10 @@ log(`max ingest: ${maxRun.accepted} ticks accepted in ${maxRun.seconds.toFixed(1
 await stats(server, true);
 log(`opening ${cfg.clients} stream clients × ${cfg.symbolsPerClient} symbols`);
 const subs = subscriptions(cfg.clients, symbols, cfg.symbolsPerClient, cfg.seed);
-const perProc = Math.max(1, Math.ceil(cfg.clients / Math.min(4, Math.ceil(cfg.clients / 200))));
+// Two client processes at most (500 connections each at the default size): every process wakes up for its own
+// sockets, so fewer processes on the two shared cores mean fewer wake-ups and less scheduler contention with the
+// server (a receipt measured late because its process waited for a core reads as delivery latency).
+const perProc = Math.max(1, Math.ceil(cfg.clients / Math.min(2, Math.ceil(cfg.clients / 200))));
 const delivery = await openClients(server, subs, perProc);
 log(`${delivery.ready} clients ready in ${delivery.procs.length} processes; streaming ${cfg.ticksPerSec} ticks/s for ${cfg.warmupSeconds}+${cfg.seconds} s`);
 feeder.send({ cmd: 'run', url: server.url, token: server.tokens.feed, symbols, mode: 'paced', ticksPerSec: cfg.ticksPerSec, seconds: cfg.warmupSeconds + cfg.seconds, batch: 0, inflight: 0 });
@@ -223,6 +235,7 @@ const machineAfter = machineCpu();
 const hubAfter = await stats(server);
 await sleep(300);
 const hist = new Map<number, number>();
+const freshHist = new Map<number, number>();
 let delivered = 0;
 let messages = 0;
 let clientCpuSec = 0;
@@ -230,11 +243,14 @@ for (const p of delivery.procs) {
   p.send({ cmd: 'report' });
   const r = await p.next('hist');
   for (const [ms, n] of r.hist as Array<[number, number]>) hist.set(ms, (hist.get(ms) ?? 0) + n);
+  for (const [ms, n] of r.fresh as Array<[number, number]>) freshHist.set(ms, (freshHist.get(ms) ?? 0) + n);
   delivered += r.ticks;
   messages += r.messages;
   clientCpuSec += r.cpuSec;
 }
 for (const p of delivery.procs) p.send({ cmd: 'exit' });
+// Server GCs during the measured window (--trace-gc; times are ms since the server started, like uptimeMs).
+const gcs = server.gc.filter((g) => g.at >= hubBefore.uptimeMs && g.at <= hubAfter.uptimeMs);
 const serverIngested = (hubAfter.pipeline.accepted - hubBefore.pipeline.accepted) / measuredSec;
 const rssMb = rssSamples.map((r) => r / 2 ** 20);
 const rssFirst = rssMb[0] ?? NaN;
@@ -299,10 +315,15 @@ const result = {
   deliveryP50Ms: percentile(hist, 0.5),
   deliveryP99Ms: percentile(hist, 0.99),
   deliveryMaxMs: Math.max(...hist.keys()),
+  // Per message, receipt − its newest tick's time: the feeder → server → client path without the window wait.
+  pathP50Ms: percentile(freshHist, 0.5),
+  pathP99Ms: percentile(freshHist, 0.99),
   deliveredTicksPerSec: Math.round(delivered / measuredSec),
   messagesPerSec: Math.round(messages / measuredSec),
   deliveryServerCpuPct,
   clientsCpuPct,
+  // Client processes' CPU per received message (µs): what the measuring side costs the shared cores.
+  clientCpuUsPerMessage: Math.round((clientCpuSec / Math.max(1, messages)) * 1e7) / 10,
   feederCpuPct,
   machineBusyPct,
   othersCpuPct,
@@ -311,6 +332,10 @@ const result = {
   // CPU-normalized: what one server CPU-second delivers (comparable between a loaded and a quiet machine).
   deliveredTicksPerServerCpuSec: Math.round(delivered / Math.max(1e-6, serverCpuSec)),
   messagesPerServerCpuSec: Math.round(messages / Math.max(1e-6, serverCpuSec)),
+  serverGcPerSec: Math.round((gcs.length / measuredSec) * 10) / 10,
+  serverGcPauseMaxMs: Math.round(Math.max(0, ...gcs.map((g) => g.pauseMs)) * 10) / 10,
+  serverGcPausePct: Math.round((gcs.reduce((a, g) => a + g.pauseMs, 0) / (measuredSec * 1000)) * 1000) / 10,
+  serverMarkCompacts: gcs.filter((g) => g.kind === 'mark').length,
   serverLoopDelayP99Ms: Math.round(hubAfter.loop.p99Ms * 10) / 10,
   serverLoopDelayMaxMs: Math.round(hubAfter.loop.maxMs * 10) / 10,
   // Phase 4: CPU of the ingest → cache → hub → message path per second of load, in % of one core (JS only).
@@ -340,10 +365,12 @@ const rows: Array<[string, string, string]> = [
   ['ingest during delivery', `${result.ticksPerSec.toLocaleString('en-US')} ticks/s (server CPU ${deliveryServerCpuPct}%)`, `${cfg.ticksPerSec.toLocaleString('en-US')} offered`],
   ['clients × symbols', `${result.clients} × ${cfg.symbolsPerClient}`, `${cfg.clients} × ${cfg.symbolsPerClient}`],
   ['delivery p50 / p99 / max', `${result.deliveryP50Ms} / ${result.deliveryP99Ms} / ${result.deliveryMaxMs} ms`, 'p99 < 100 ms'],
+  ['path delay p50 / p99 (newest tick of each message)', `${result.pathP50Ms} / ${result.pathP99Ms} ms`, 'no window wait'],
   ['delivered', `${result.deliveredTicksPerSec.toLocaleString('en-US')} ticks/s in ${result.messagesPerSec.toLocaleString('en-US')} msgs/s`, ''],
   ['delivered per server CPU second', `${result.deliveredTicksPerServerCpuSec.toLocaleString('en-US')} ticks in ${result.messagesPerServerCpuSec.toLocaleString('en-US')} msgs`, ''],
+  ['server GC (measured window)', `${result.serverGcPerSec}/s, longest pause ${result.serverGcPauseMaxMs} ms, ${result.serverGcPausePct}% of the time, ${result.serverMarkCompacts} mark-compacts`, ''],
   ['server event-loop delay p99 / max', `${result.serverLoopDelayP99Ms} / ${result.serverLoopDelayMaxMs} ms`, ''],
-  [`CPU (${cores} cores = ${cores * 100}%)`, `server ${deliveryServerCpuPct}% + ${delivery.procs.length} client procs ${clientsCpuPct}% + feeder ${feederCpuPct}% + others ${othersCpuPct}% = ${machineBusyPct}%`, `load avg ${result.loadAverage1m}`],
+  [`CPU (${cores} cores = ${cores * 100}%)`, `server ${deliveryServerCpuPct}% + ${delivery.procs.length} client procs ${clientsCpuPct}% (${result.clientCpuUsPerMessage} µs/msg) + feeder ${feederCpuPct}% + others ${othersCpuPct}% = ${machineBusyPct}%`, `load avg ${result.loadAverage1m}`],
   ['server RSS over the measured window', `median ${result.serverRssBaselineMb} MB, min ${result.serverRssMinMb}, max ${result.serverRssMaxMb} (${rssMb.length} samples)`, ''],
   ['server RSS drift from the median', `±${result.rssDriftPct}% (spread ${result.rssSpreadPct}%; heap ${result.heapMinMb}–${result.heapMaxMb} MB)`, '±10%'],
   ['server JS on a virtual clock (phase 4)', `${hubCpuPct}% of a core at ${cfg.ticksPerSec.toLocaleString('en-US')} ticks/s (${result.hubCpuUsPerTick} µs/tick, ${result.hubMessagesPerSec.toLocaleString('en-US')} msgs/s)`, 'no sockets'],

@@ -2,7 +2,7 @@
 // pipeline, latest-price cache, stream hub and price store (its SQL calls are no-ops) run in this process on a
 // virtual clock (timers, performance.now and Date.now are replaced), fed `ticksPerSec` ticks (a parsed JSON batch
 // every 5 ms) for `seconds` of virtual time, with `clients` connections × `symbolsPerClient` of `universe` symbols
-// whose send is Buffer.from(message) (the UTF-8 encoding a socket write does). Reports CPU seconds used per virtual
+// whose send takes the message buffer (the hub writes the UTF-8 payload itself). Reports CPU seconds used per virtual
 // second (= the share of one core the server's JavaScript needs at that rate; kernel socket writes come on top).
 // Usage: node --import tsx hub-cpu.ts '{"clients":1000,...}' → one JSON line on stdout.
 import { createIngestPipeline } from '../../sync-server/src/market/ingest-pipeline.ts';
@@ -76,9 +76,9 @@ pipeline.start();
 let state = 7;
 const rand = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 for (let i = 0; i < cfg.clients; i++) {
-  const conn = hub.newConn((d) => {
+  const conn = hub.newConn((frame, payloadAt) => {
     messages++;
-    bytes += Buffer.from(d).length;
+    bytes += frame.length - payloadAt;
   }, () => 0, cfg.windowMs);
   const set = new Set<string>();
   while (set.size < Math.min(cfg.symbolsPerClient, cfg.universe)) set.add(symbols[Math.floor(rand() * cfg.universe)]);

@@ -1,7 +1,7 @@
 // Bench server process: the real sync server (createServer + the market feature) on 127.0.0.1 with a generated
 // universe (@aw/demo generateMarket, fixed seed), no provider (ticks come through the ws ingest endpoint) and a
-// GET /bench/stats route reporting this process's memory (after a GC when ?gc=1), CPU time, event-loop delay since
-// the last ?resetLoop=1, and the hub's counters.
+// GET /bench/stats route reporting this process's memory (after a GC when ?gc=1), CPU time, uptime (ms, the clock of
+// --trace-gc lines), event-loop delay since the last ?resetLoop=1, and the hub's counters.
 // Prints one JSON line {url, tokens} on stdout when ready; stops on SIGTERM.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Router } from 'express';
@@ -34,7 +34,7 @@ const statsFeature: FeatureFactory = () => {
     const s = feature!.stats();
     const loop = { p50Ms: loopDelay.percentile(50) / 1e6, p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
     if (req.query.resetLoop === '1') loopDelay.reset();
-    res.json({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, ...s, cpu: process.cpuUsage(), loop });
+    res.json({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, ...s, cpu: process.cpuUsage(), loop, uptimeMs: performance.now() });
   });
   return { name: 'bench-stats', router };
 };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createStreamHub } from './stream-hub.ts';
+import { createStreamHub, frameText } from './stream-hub.ts';
 
 describe('stream hub', () => {
   afterEach(() => {
@@ -39,7 +39,7 @@ describe('stream hub', () => {
     const hub = createStreamHub({ now: () => Date.now() });
     const start = Date.now();
     const conns = [50, 50, 20].map((windowMs, i) => {
-      const c = hub.newConn((data) => sent.push({ conn: i, at: Date.now() - start, ...JSON.parse(data) }), () => 0, windowMs);
+      const c = hub.newConn((f, at) => sent.push({ conn: i, at: Date.now() - start, ...JSON.parse(frameText(f, at)) }), () => 0, windowMs);
       hub.subscribe(c, i === 1 ? ['B'] : ['A', 'B']);
       return c;
     });
@@ -74,8 +74,8 @@ describe('stream hub', () => {
     vi.useFakeTimers();
     const got: string[] = [];
     const hub = createStreamHub({ now: () => Date.now() });
-    const a = hub.newConn((d) => got.push(`a${d}`), () => 0, 50);
-    const b = hub.newConn((d) => got.push(`b${d}`), () => 0, 50);
+    const a = hub.newConn((f, at) => got.push(`a${frameText(f, at)}`), () => 0, 50);
+    const b = hub.newConn((f, at) => got.push(`b${frameText(f, at)}`), () => 0, 50);
     hub.subscribe(a, ['X', 'Y', 'Z']);
     hub.subscribe(b, ['X']);
     for (const s of ['X', 'Y', 'Z']) hub.publish({ s, p: 1, t: 1 });
@@ -102,6 +102,40 @@ describe('stream hub', () => {
     hub.subscribe(b, ['X', 'Y']);
     hub.prime(b, [{ s: 'X', p: 9, t: 100 }, { s: 'Y', p: 3, t: 150 }, { s: 'Q', p: 1, t: 1 }]);
     expect(hub.pendingTicks(b)).toEqual([{ s: 'X', p: 10, t: 200 }, { s: 'Y', p: 3, t: 150 }]);
+    hub.stop();
+  });
+
+  it('writes nothing to a socket over its buffer limit: newer ticks supersede the waiting ones, then one message', () => {
+    vi.useFakeTimers();
+    let buffered = 100_000;
+    const got: string[] = [];
+    const hub = createStreamHub({ now: () => Date.now(), maxBufferedBytes: 64 * 1024 });
+    const c = hub.newConn((f, at) => got.push(frameText(f, at)), () => buffered, 50);
+    hub.subscribe(c, ['A', 'B']);
+    for (let i = 1; i <= 20; i++) {
+      hub.publish({ s: 'A', p: i, t: i });
+      vi.advanceTimersByTime(25);
+    }
+    expect(got).toEqual([]);
+    expect(hub.stats().backpressureSkips).toBeGreaterThan(5);
+    expect(hub.pendingTicks(c)).toEqual([{ s: 'A', p: 20, t: 20 }]);
+    buffered = 0;
+    hub.publish({ s: 'B', p: 7.25, t: 21 });
+    vi.advanceTimersByTime(60);
+    expect(got).toEqual(['{"type":"prices","ticks":[{"s":"A","p":20,"t":20},{"s":"B","p":7.25,"t":21}]}']);
+    hub.stop();
+  });
+
+  it('encodes symbols outside ASCII as UTF-8 in the message bytes', () => {
+    vi.useFakeTimers();
+    const got: string[] = [];
+    const hub = createStreamHub({ now: () => Date.now() });
+    const c = hub.newConn((f, at) => got.push(frameText(f, at)), () => 0, 50);
+    hub.subscribe(c, ['ÄB€', 'X']);
+    hub.publish({ s: 'ÄB€', p: 1.5, t: 3 });
+    hub.publish({ s: 'X', p: 2, t: 4 });
+    vi.advanceTimersByTime(60);
+    expect(got.map((m) => JSON.parse(m))).toEqual([{ type: 'prices', ticks: [{ s: 'ÄB€', p: 1.5, t: 3 }, { s: 'X', p: 2, t: 4 }] }]);
     hub.stop();
   });
 });

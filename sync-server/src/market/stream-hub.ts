@@ -10,13 +10,28 @@
 // One timer serves all connections: connections waiting for their window sit in a min-heap by due time and the
 // single timer is armed for the earliest; a connection idle for a whole window sends on the leading edge (right
 // after the current ingest message is processed).
+// A message is written straight into one Buffer (no message string, no second encoding pass): the first
+// FRAME_HEADROOM bytes are left free so the transport can put its frame header in front of the payload and hand
+// the socket a single buffer (see ws-frame.ts).
 // Back-pressure: while a socket's buffered bytes exceed `maxBufferedBytes` nothing more is written to it; newer
 // ticks overwrite the pending ones (counted as superseded) and it is retried a window later, so a slow consumer
 // costs a bounded amount of memory. Times are milliseconds (performance.now() by default).
 import type { Tick } from './types.ts';
 
+/** Bytes left free at the start of every message buffer (room for the largest WebSocket frame header). */
+export const FRAME_HEADROOM = 10;
+
+/**
+ * Receives one message: UTF-8 JSON in `frame[payloadAt..]`; `frame[0..payloadAt)` (FRAME_HEADROOM bytes) is free
+ * for the transport's header. The buffer is the receiver's from then on.
+ */
+export type FrameSink = (frame: Buffer, payloadAt: number) => void;
+
+/** The message text of a frame handed to a FrameSink (tests, diagnostics). */
+export const frameText = (frame: Buffer, payloadAt: number): string => frame.toString('utf8', payloadAt);
+
 export interface StreamConn {
-  send(data: string): void;
+  send: FrameSink;
   bufferedAmount(): number;
   readonly windowMs: number;
   /** Subscribed symbols in subscription order (a short array: at most maxSymbols). */
@@ -53,7 +68,7 @@ export interface StreamHubOptions {
 }
 
 export interface StreamHub {
-  newConn(send: (data: string) => void, bufferedAmount: () => number, windowMs: number): StreamConn;
+  newConn(send: FrameSink, bufferedAmount: () => number, windowMs: number): StreamConn;
   subscribe(conn: StreamConn, symbols: string[]): void;
   unsubscribe(conn: StreamConn, symbols: string[]): void;
   remove(conn: StreamConn): void;
@@ -72,6 +87,9 @@ const FREE = -1;
 const PENDING = 1 << 30;
 const ID_MASK = PENDING - 1;
 const EMPTY = new Int32Array(0);
+const MSG_HEAD = '{"type":"prices","ticks":[';
+const MSG_TAIL = ']}';
+const COMMA = 0x2c;
 
 /** The slot of symbol id `id`, or −1. */
 function slotOf(conn: StreamConn, id: number): number {
@@ -101,6 +119,8 @@ export function createStreamHub(opts: StreamHubOptions = {}): StreamHub {
   const symbolOf: string[] = [];
   /** `{"s":"AAPL","p":` */
   const prefixOf: string[] = [];
+  /** UTF-8 bytes of the prefix beyond its length in chars (0 for the usual ASCII symbol: written as latin1). */
+  const extraBytesOf: number[] = [];
   const latestP: number[] = [];
   const latestT: number[] = [];
   /** The latest tick's JSON fragment, built on first use; null after a new tick. */
@@ -115,7 +135,9 @@ export function createStreamHub(opts: StreamHubOptions = {}): StreamHub {
       id = symbolOf.length;
       ids.set(s, id);
       symbolOf.push(s);
-      prefixOf.push(`{"s":${JSON.stringify(s)},"p":`);
+      const prefix = `{"s":${JSON.stringify(s)},"p":`;
+      prefixOf.push(prefix);
+      extraBytesOf.push(Buffer.byteLength(prefix) - prefix.length);
       latestP.push(0);
       latestT.push(Number.NEGATIVE_INFINITY);
       latestJson.push(null);
@@ -220,21 +242,30 @@ export function createStreamHub(opts: StreamHubOptions = {}): StreamHub {
   function sendPending(conn: StreamConn): void {
     const a = conn.slots;
     const n = conn.pendingCount;
-    let body = '';
-    for (let i = 0; i < n; i++) {
-      const slot = a[conn.cap + i];
-      const id = a[slot] & ID_MASK;
-      a[slot] = id;
+    const end = conn.cap + n;
+    // Pass 1: build missing fragments and add up the payload size; pass 2: write them into one buffer.
+    let size = MSG_HEAD.length + MSG_TAIL.length + n - 1;
+    for (let i = conn.cap; i < end; i++) {
+      const id = a[a[i]] & ID_MASK;
       let frag = latestJson[id];
       if (frag === null) frag = latestJson[id] = `${prefixOf[id]}${latestP[id]},"t":${latestT[id]}}`;
-      body = i === 0 ? frag : `${body},${frag}`;
+      size += frag.length + extraBytesOf[id];
     }
+    const buf = Buffer.allocUnsafe(FRAME_HEADROOM + size);
+    let off = FRAME_HEADROOM + buf.write(MSG_HEAD, FRAME_HEADROOM, 'latin1');
+    for (let i = conn.cap; i < end; i++) {
+      const slot = a[i];
+      const id = a[slot] & ID_MASK;
+      a[slot] = id;
+      if (i > conn.cap) buf[off++] = COMMA;
+      off += buf.write(latestJson[id]!, off, extraBytesOf[id] === 0 ? 'latin1' : 'utf8');
+    }
+    buf.write(MSG_TAIL, off, 'latin1');
     conn.pendingCount = 0;
-    const msg = `{"type":"prices","ticks":[${body}]}`;
     conn.lastSentAt = now();
     stats.messagesSent++;
-    opts.onSend?.(n, msg.length);
-    conn.send(msg);
+    opts.onSend?.(n, size);
+    conn.send(buf, FRAME_HEADROOM);
   }
 
   /** Queues a connection that just got its first pending tick since its last message. */

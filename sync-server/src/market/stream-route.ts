@@ -8,6 +8,7 @@ import type { AuthUser } from '../context.ts';
 import type { StreamConn, StreamHub } from './stream-hub.ts';
 import type { Clock, Tick } from './types.ts';
 import { createWsSessions, send, sendError, type WsSessionOptions, type WsSessions } from './ws-session.ts';
+import { textFrameSink } from './ws-frame.ts';
 
 export interface StreamRouteOptions extends WsSessionOptions {
   hub: StreamHub;
@@ -52,7 +53,7 @@ export function createStreamRoute(o: StreamRouteOptions): WsSessions<StreamConn>
         const asked = typeof auth.windowMs === 'number' && Number.isFinite(auth.windowMs) ? auth.windowMs : defaultWindowMs;
         const windowMs = Math.round(Math.min(maxWindowMs, Math.max(10, asked)));
         const ws = s.ws;
-        const conn = o.hub.newConn((data) => ws.send(data), () => ws.bufferedAmount, windowMs);
+        const conn = o.hub.newConn(textFrameSink(ws), () => ws.bufferedAmount, windowMs);
         send(ws, { type: 'ready', windowMs, maxSymbols });
         return conn;
       },
