@@ -1,9 +1,12 @@
 // The UI side of the valuation workers: the pool (Comlink Web Workers) for whole-book valuation, and one warm
-// dedicated worker for small interactive valuations (a holdings view, live prices). The warm worker keeps the
+// dedicated worker for interactive valuations (a big holdings view, live prices). The warm worker keeps the
 // market (closes, FX, security rows) it was sent; this side mirrors what it sent, so a view ships only the rows
-// that changed since, plus its lots and cash. Imports no engine code: only types cross into the UI bundle.
+// that changed since, plus its lots and cash. A small holdings view (up to UI_THREAD_MAX_LOTS lots) is valued on
+// the UI thread by the same pure function the worker runs (valuation-holdings.ts): a few ms of compute, cheaper
+// and steadier than the worker round trip. That function is the only engine code in the UI bundle.
 import * as Comlink from 'comlink';
-import { createWorkerPool, TaskAbortedError, type PoolOptions, type WorkerPool } from './pool.ts';
+import { createWorkerPool, PoolTerminatedError, TaskAbortedError, type PoolOptions, type WorkerPool } from './pool.ts';
+import { UI_THREAD_MAX_LOTS, valueHoldingsView } from './valuation-holdings.ts';
 import { decodeHoldings, encodeLots, lotsTransfer } from './valuation-wire.ts';
 import type {
   BookValuation, BookValuationInput, HoldingsInput, HoldingsView, LiveHoldingsView, LivePrice, MarketDelta, PriceRow,
@@ -25,7 +28,8 @@ export interface LiveValuation {
 
 export interface ValuationClient {
   valueBook(input: BookValuationInput, opts?: { signal?: AbortSignal; onProgress?: (p: ValuationProgress) => void }): Promise<BookValuation>;
-  /** On the warm worker: only changed market rows cross, then lots and cash. */
+  /** Up to `uiThreadMaxLots` lots on the UI thread; bigger views on the warm worker (only changed market rows
+   * cross, then lots and cash). Same valuation either way. */
   valueHoldings(input: HoldingsInput, opts?: { signal?: AbortSignal }): Promise<HoldingsView>;
   readonly live: LiveValuation;
   /** Ends the workers; pending calls reject with PoolTerminatedError. */
@@ -64,7 +68,7 @@ export function createMarketMirror() {
   };
 }
 
-/** The warm-call form of a holdings input: valuation date and unpriced symbols decided here, from the rows given;
+/** The warm-call form of a holdings input: valuation date, unpriced and unlisted symbols decided here, from the rows given;
  * lots in the columnar wire form (moved to the worker as a transferable). */
 export function warmInput(input: HoldingsInput): WireHoldingsInput {
   let asOf = input.asOf ?? '';
@@ -74,10 +78,16 @@ export function warmInput(input: HoldingsInput): WireHoldingsInput {
     if (r.kind !== 'fx') priced.add(r.symbol);
   }
   const unpriced = new Set<string>();
-  for (const l of input.lots) if (!priced.has(l.symbol)) unpriced.add(l.symbol);
+  const listed = new Set<string>();
+  for (const s of input.securities) listed.add(s.symbol);
+  const unlisted = new Set<string>();
+  for (const l of input.lots) {
+    if (!priced.has(l.symbol)) unpriced.add(l.symbol);
+    if (!listed.has(l.symbol)) unlisted.add(l.symbol);
+  }
   const lots = encodeLots(input.lots);
-  return Comlink.transfer({ lots, cashCents: input.cashCents, ...(asOf ? { asOf } : {}), ...(unpriced.size ? { unpriced: [...unpriced] } : {}) },
-    lotsTransfer(lots));
+  return Comlink.transfer({ lots, cashCents: input.cashCents, ...(asOf ? { asOf } : {}), ...(unpriced.size ? { unpriced: [...unpriced] } : {}),
+    ...(unlisted.size ? { unlisted: [...unlisted] } : {}) }, lotsTransfer(lots));
 }
 
 function unwire<V extends HoldingsView>(v: Wire<V>): V {
@@ -96,19 +106,37 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T
   });
 }
 
+export interface ValuationClientOptions {
+  /** Holdings views of at most this many lots are valued on the UI thread (default UI_THREAD_MAX_LOTS; 0 = never). */
+  uiThreadMaxLots?: number;
+}
+
+/** Values a small view on the UI thread, as a promise (errors reject, like a worker call's). */
+function onUiThread(input: HoldingsInput, signal: AbortSignal | undefined): Promise<HoldingsView> {
+  if (signal?.aborted) return Promise.reject(new TaskAbortedError('task cancelled'));
+  return new Promise((resolve) => resolve(valueHoldingsView(input)));
+}
+
 /**
  * `pool` values whole books; `warm` (a pool of exactly one worker, never cancelled, so its market survives) runs the
- * interactive calls. Without `warm`, a one-worker `pool` doubles as it; otherwise a dedicated worker is created.
+ * interactive calls. Without `warm`, a one-worker `pool` doubles as it; otherwise a dedicated worker is created
+ * (lazily, by the pool, on its first call: a client whose views all stay small never starts it).
  */
 export function createValuationClient(pool: WorkerPool<ValuationApi> = createValuationWorkerPool(),
-  warm: WorkerPool<ValuationApi> = pool.size === 1 ? pool : createWorkerPool<ValuationApi>(newWorker, { size: 1 })): ValuationClient {
+  warm: WorkerPool<ValuationApi> = pool.size === 1 ? pool : createWorkerPool<ValuationApi>(newWorker, { size: 1 }),
+  options: ValuationClientOptions = {}): ValuationClient {
   if (warm.size !== 1) throw new RangeError('the warm valuation worker pool must have exactly one worker');
+  const uiThreadMaxLots = options.uiThreadMaxLots ?? UI_THREAD_MAX_LOTS;
+  let terminated = false;
   const mirror = createMarketMirror();
   const onWarm = <R>(call: (api: Comlink.Remote<ValuationApi>) => Promise<R>) => warm.run<R>((api) => call(api));
   return {
     valueBook: (input, opts = {}) =>
       pool.run<BookValuation, ValuationProgress>((api, progress) => api.valueBook(input, progress), opts),
     valueHoldings: (input, opts = {}) => {
+      if (input.lots.length <= uiThreadMaxLots) {
+        return terminated ? Promise.reject(new PoolTerminatedError('valuation client terminated')) : onUiThread(input, opts.signal);
+      }
       const market = mirror.delta(input.priceRows, input.securities);
       return abortable(onWarm((api) => api.valueHoldingsWarm(warmInput(input), market)).then(unwire<HoldingsView>), opts.signal);
     },
@@ -121,6 +149,7 @@ export function createValuationClient(pool: WorkerPool<ValuationApi> = createVal
       apply: (prices, drop, viewId) => onWarm((api) => api.applyLivePrices(prices, drop, viewId)).then((v) => (v ? unwire<LiveHoldingsView>(v) : null)),
     },
     terminate: () => {
+      terminated = true;
       pool.terminate();
       if (warm !== pool) warm.terminate();
     },

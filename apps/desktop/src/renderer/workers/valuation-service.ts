@@ -4,7 +4,7 @@
 // changed, then lots and cash per view; live views are kept by id and revalued as stream ticks arrive.
 // Money in integer cents of the base currency (USD).
 import {
-  accountTotals, allocationBy, buildMarketSnapshot, valueBook, valueHoldings,
+  buildMarketSnapshot, valueBook,
   type AccountInput, type AllocationSlice, type BookValuation, type HoldingValuation, type LotInput, type PriceRow,
   type SecurityInfo, type ValueTotals,
 } from '@aw/engine/valuation';
@@ -13,6 +13,7 @@ import {
   createWarmMarket, type LiveHoldingsView, type LivePrice, type MarketDelta, type WarmHoldingsInput,
 } from './valuation-warm-market.ts';
 
+import { valueHoldingsView } from './valuation-holdings.ts';
 import { decodeLots, encodeHoldings, holdingsTransfer, type WireHoldings, type WireLots } from './valuation-wire.ts';
 
 export type { LiveHoldingsView, LivePrice, MarketDelta, PriceSource, WarmHoldingsInput } from './valuation-warm-market.ts';
@@ -51,7 +52,8 @@ export interface HoldingsView {
   totals: ValueTotals;
   byAssetClass: AllocationSlice[];
   bySector: AllocationSlice[];
-  /** Time spent computing inside the worker, ms (the rest of a call is messaging and scheduling). */
+  /** Time spent computing (in the worker, or on the UI thread for small views), ms; the rest of a worker call is
+   * messaging and scheduling. */
   computeMs: number;
 }
 
@@ -87,19 +89,7 @@ export const valuationService: ValuationApi = {
     // A proxied callback posts its message at once; not awaiting it keeps the loop running while the UI updates.
     return valueBook(input.accounts, input.lots, market, onProgress ? (done, total) => void onProgress({ done, total }) : undefined);
   },
-  valueHoldings(input) {
-    const t0 = performance.now();
-    const market = buildMarketSnapshot(input);
-    const holdings = valueHoldings(input.lots, market);
-    return {
-      asOf: market.asOf,
-      holdings,
-      totals: accountTotals(holdings, input.cashCents),
-      byAssetClass: allocationBy(holdings, 'assetClass', input.cashCents),
-      bySector: allocationBy(holdings, 'sector', input.cashCents),
-      computeMs: performance.now() - t0,
-    };
-  },
+  valueHoldings: valueHoldingsView,
   putMarket(delta) {
     warm.put(delta);
   },

@@ -22,6 +22,8 @@ export interface WarmHoldingsInput {
   asOf?: string;
   /** Symbols the caller's lookup found no close for: valued as unpriced even if the warm market knows one. */
   unpriced?: string[];
+  /** Symbols the caller's lookup found no security row for: valued as unclassified even if the warm market knows one. */
+  unlisted?: string[];
 }
 
 /** A live price from the stream or the polling endpoint. */
@@ -106,7 +108,13 @@ export function createWarmMarket(baseCurrency = 'USD'): WarmMarket {
         if (sources) sources[s] = { source: 'close', timeMs: closeTimeMs(q.date) };
       }
     }
-    return { asOf: asOf || new Date().toISOString().slice(0, 10), baseCurrency, prices, fxRates, securities };
+    let secs: ReadonlyMap<string, SecurityInfo> = securities;
+    if (input.unlisted?.length) {
+      const known = new Map(securities);
+      for (const s of input.unlisted) known.delete(s);
+      secs = known;
+    }
+    return { asOf: asOf || new Date().toISOString().slice(0, 10), baseCurrency, prices, fxRates, securities: secs };
   };
 
   const view = (input: WarmHoldingsInput, market: MarketSnapshot, t0: number): HoldingsView => {

@@ -1,11 +1,24 @@
 // The warm valuation path against the stateless one: same answers while only market deltas cross, and live prices
-// laid over the closes value holdings exactly (quantity × live price, to the cent).
+// laid over the closes value holdings exactly (quantity × live price, to the cent). Holdings views are forced onto
+// the warm worker here (uiThreadMaxLots 0); valuation-holdings.test.ts covers the UI-thread path.
+import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mulToCents } from '@aw/domain';
-import { inProcessValuationClient, smallBook } from '../test-support.ts';
-import type { ValuationClient } from './valuation-client.ts';
-import { valuationService, type HoldingsInput } from './valuation-service.ts';
+import { smallBook } from '../test-support.ts';
+import { createWorkerPool, type PoolEndpoint } from './pool.ts';
+import { createValuationClient, type ValuationClient } from './valuation-client.ts';
+import { valuationService, type HoldingsInput, type ValuationApi } from './valuation-service.ts';
 import { decodeHoldings, decodeLots, encodeHoldings, encodeLots } from './valuation-wire.ts';
+
+/** A client whose warm "worker" is the real service behind a real Comlink MessageChannel; every view goes to it. */
+function inProcessValuationClient(): ValuationClient {
+  const pool = createWorkerPool<ValuationApi>(() => {
+    const { port1, port2 } = new MessageChannel();
+    Comlink.expose(valuationService, port2);
+    return Object.assign(port1, { terminate: () => { port1.close(); port2.close(); } }) as unknown as PoolEndpoint;
+  }, { size: 1 });
+  return createValuationClient(pool, undefined, { uiThreadMaxLots: 0 });
+}
 
 let client: ValuationClient | undefined;
 afterEach(() => { client?.terminate(); client = undefined; });

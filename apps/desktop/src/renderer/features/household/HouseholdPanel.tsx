@@ -1,7 +1,8 @@
 // The household detail panel: who the client is, totals at the last close, the live value and the day's change,
-// allocation by asset class and the holdings of all the household's accounts (valued in workers: at the local
-// closes by the book runtime, with live prices by the live holdings controller). Only the symbols of the holdings
-// rows on screen are streamed; the feed status line says what is live and how old the prices are.
+// allocation by asset class and the holdings of all the household's accounts (valued at the local closes by the
+// book runtime — on the UI thread up to UI_THREAD_MAX_LOTS lots, else in the warm worker — and with live prices by
+// the live holdings controller, in its worker). Only the symbols of the holdings rows on screen are streamed; the
+// feed status line says what is live and how old the prices are.
 import { useCallback, useMemo } from 'react';
 import { RISK_LABELS, gainClass, money, percent, signedMoney } from '../../grid/format.ts';
 import { useApp, useAppStore } from '../../stores/app-store.ts';
