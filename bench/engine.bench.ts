@@ -8,7 +8,8 @@
 // Data: @aw/demo generateMarket/generateBook with a fixed seed. Times are wall-clock ms; (a) reports the first
 // (cold) run in a fresh worker, plus a second (warm) run beside it; (b) and (c) report the median of several runs
 // after one warm-up. CPU ms (process CPU time) are printed beside wall-clock ms because
-// the machine may be shared; loadAverage is the 1-minute load at the end. Last stdout line: {"bench":"engine",...}.
+// the machine may be shared; loadAverage is the 1-minute load at the end; estimatorsPageFaults counts the fresh
+// memory pages the cold estimators touched (each costs microseconds here). Last stdout line: {"bench":"engine",...}.
 import { loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { generateBook, generateMarket, latestCloses } from '@aw/demo';
@@ -53,6 +54,8 @@ const log = (m: string): void => { process.stderr.write(`[engine bench] ${m}\n`)
 interface OptimizeResult {
   estimatorsMs: number; frontierMs: number; estimatorsCpuMs: number; frontierCpuMs: number;
   estimatorsWarmMs: number; frontierWarmMs: number; estimatorsWarmCpuMs: number; frontierWarmCpuMs: number;
+  /** Minor page faults during the cold estimators run (fresh memory: costly on this VM, and independent of load). */
+  estimatorsPageFaults: number;
   repaired: boolean; assets: number; days: number; points: number; minVol: number; maxReturn: number;
 }
 
@@ -67,14 +70,16 @@ function optimizePart(s: Sizes): OptimizeResult {
     const model = riskModel(r, { method: 'sample' });
     return { mu: expectedReturns(r), cov: model.cov, repaired: model.repaired };
   };
+  const faults0 = process.resourceUsage().minorPageFault;
   const [est, estimatorsMs, estimatorsCpuMs] = timed(estimate);
+  const estimatorsPageFaults = process.resourceUsage().minorPageFault - faults0;
   const frontierOf = (e: { mu: Float64Array; cov: Float64Array }): ReturnType<typeof efficientFrontier> =>
     efficientFrontier({ symbols: prices.symbols, mu: e.mu, cov: e.cov }, { points: s.points });
   const [frontier, frontierMs, frontierCpuMs] = timed(() => frontierOf(est));
   const [est2, estimatorsWarmMs, estimatorsWarmCpuMs] = timed(estimate);
   const [, frontierWarmMs, frontierWarmCpuMs] = timed(() => frontierOf(est2));
   const pts = frontier.points;
-  return { estimatorsMs, frontierMs, estimatorsCpuMs, frontierCpuMs, estimatorsWarmMs, frontierWarmMs, estimatorsWarmCpuMs, frontierWarmCpuMs,
+  return { estimatorsMs, frontierMs, estimatorsCpuMs, frontierCpuMs, estimatorsWarmMs, frontierWarmMs, estimatorsWarmCpuMs, frontierWarmCpuMs, estimatorsPageFaults,
     repaired: est.repaired, assets: prices.symbols.length, days: prices.dates.length, points: pts.length,
     minVol: pts[0]!.volatility, maxReturn: pts[pts.length - 1]!.expectedReturn };
 }
@@ -164,7 +169,7 @@ async function main(): Promise<void> {
     estimators500Ms: round(opt.estimatorsMs), frontier500Ms: round(opt.frontierMs), performance10yMs: round(median(perfRuns)),
     taxScanLots: book.lots.length, taxScanMs: round(median(scanRuns)),
     assets: opt.assets, frontierPoints: opt.points, performanceColdMs: round(perfCold), taxLedgerMs: round(ledgerMs),
-    estimatorsCpuMs: round(opt.estimatorsCpuMs), frontierCpuMs: round(opt.frontierCpuMs),
+    estimatorsCpuMs: round(opt.estimatorsCpuMs), frontierCpuMs: round(opt.frontierCpuMs), estimatorsPageFaults: opt.estimatorsPageFaults,
     estimatorsWarmMs: round(opt.estimatorsWarmMs), frontierWarmMs: round(opt.frontierWarmMs),
     estimatorsWarmCpuMs: round(opt.estimatorsWarmCpuMs), frontierWarmCpuMs: round(opt.frontierWarmCpuMs),
     covarianceRepaired: opt.repaired, performanceCpuMs: round(median(perfCpu)),

@@ -10,7 +10,7 @@
 //   compounded market return; the market is the equal-weighted mean of the available returns each period unless
 //   a benchmark price series is given (`capm_return`).
 import type { PriceMatrix } from '@aw/domain';
-import { dailyReturns, requireReturns, type DailyReturns, type MissingPriceFill } from '../risk/daily-returns.ts';
+import { dailyReturns, requireReturns, returnTotals, type DailyReturns, type MissingPriceFill } from '../risk/daily-returns.ts';
 import { EstimatorError } from '../risk/errors.ts';
 
 export type ReturnsMethod = 'mean' | 'ema' | 'capm';
@@ -69,18 +69,9 @@ function annualize(product: number, mean: number, count: number, frequency: numb
 
 function meanHistorical(r: DailyReturns, frequency: number, compounding: boolean): Float64Array {
   const n = r.symbols.length;
-  const T = r.periods;
+  const { sum, growth } = returnTotals(r); // Σ r and Π (1 + r) over each security's present returns
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = i * T;
-    let prod = 1;
-    let sum = 0;
-    for (let t = r.first[i]; t <= r.last[i]; t++) {
-      const v = r.values[o + t];
-      if (v === v) { prod *= 1 + v; sum += v; }
-    }
-    out[i] = annualize(prod, sum / r.count[i], r.count[i], frequency, compounding);
-  }
+  for (let i = 0; i < n; i++) out[i] = annualize(growth[i], sum[i] / r.count[i], r.count[i], frequency, compounding);
   return out;
 }
 
@@ -109,8 +100,9 @@ export function ewmMeanLast(values: Float64Array, offset: number, length: number
 function emaHistorical(r: DailyReturns, frequency: number, compounding: boolean, span: number): Float64Array {
   const n = r.symbols.length;
   const out = new Float64Array(n);
+  const values = r.values;
   for (let i = 0; i < n; i++) {
-    const ema = ewmMeanLast(r.values, i * r.periods, r.periods, span);
+    const ema = ewmMeanLast(values, i * r.periods, r.periods, span);
     out[i] = compounding ? (1 + ema) ** frequency - 1 : ema * frequency;
   }
   return out;
@@ -121,11 +113,12 @@ function marketReturns(r: DailyReturns, benchmark: BenchmarkPrices | undefined):
   const T = r.periods;
   const m = new Float64Array(T);
   if (!benchmark) {
+    const values = r.values;
     for (let t = 0; t < T; t++) {
       let s = 0;
       let c = 0;
       for (let i = 0; i < n; i++) {
-        const v = r.values[i * T + t];
+        const v = values[i * T + t];
         if (v === v) { s += v; c++; }
       }
       m[t] = s / c;
@@ -158,18 +151,19 @@ function capm(r: DailyReturns, frequency: number, compounding: boolean, rf: numb
   mVar /= mCount - 1;
   const marketReturn = annualize(mProd, mMean, mCount, frequency, compounding);
   const out = new Float64Array(n);
+  const values = r.values;
   for (let i = 0; i < n; i++) {
     const o = i * T;
     let sa = 0, sm = 0, k = 0;
     for (let t = 0; t < T; t++) {
-      const v = r.values[o + t];
+      const v = values[o + t];
       if (v === v && m[t] === m[t]) { sa += v; sm += m[t]; k++; }
     }
     if (k < 2) throw new EstimatorError('insufficient_data', `${r.symbols[i]} has fewer than 2 returns overlapping the market`);
     const ma = sa / k, mm = sm / k;
     let c = 0;
     for (let t = 0; t < T; t++) {
-      const v = r.values[o + t];
+      const v = values[o + t];
       if (v === v && m[t] === m[t]) c += (v - ma) * (m[t] - mm);
     }
     const beta = c / (k - 1) / mVar;

@@ -7,37 +7,90 @@
 //   formula, maximum-likelihood covariance with ddof = 0) as used by PyPortfolioOpt's
 //   `CovarianceShrinkage.ledoit_wolf()`. It needs complete rows; like PyPortfolioOpt we replace a missing return by
 //   0 (`np.nan_to_num`), so a later listing contributes zero returns before its first price.
-import type { DailyReturns } from './daily-returns.ts';
+import { returnsBlock, returnTotals, type DailyReturns } from './daily-returns.ts';
 import { EstimatorError } from './errors.ts';
-import { crossProduct, gram, gramOfRows } from './linalg.ts';
+import { crossProduct, gram, lowerGramOfBlocks, mirrorLower } from './linalg.ts';
 
 /** Asset-major returns minus each asset's own mean, with missing values replaced by 0. */
 function centeredByOwnMean(r: DailyReturns): Float64Array {
   const n = r.symbols.length;
   const T = r.periods;
   const a = new Float64Array(n * T);
+  const values = r.values;
   for (let i = 0; i < n; i++) {
     const o = i * T;
     let sum = 0;
     let cnt = 0;
     for (let t = 0; t < T; t++) {
-      const v = r.values[o + t];
+      const v = values[o + t];
       if (v === v) { sum += v; cnt++; }
     }
     const mean = cnt > 0 ? sum / cnt : 0;
     for (let t = 0; t < T; t++) {
-      const v = r.values[o + t];
+      const v = values[o + t];
       a[o + t] = v === v ? v - mean : 0;
     }
   }
   return a;
 }
 
+/**
+ * Centres one security's returns in block[at + (t − t0)] for periods [t0, t1) in place (x̃ = x − mean inside its
+ * run [first, last], 0 outside) and carries the running sum of x̃ over the calls, in period order: when the period
+ * reaches a window end ends[b] (or the run is over), running[rAt + b] = Σ x̃ over first ≤ t < ends[b].
+ * state[0] is the running sum, state[1] the next window end (the caller's per-security slots).
+ */
+function centreChunk(
+  block: Float64Array, at: number, t0: number, t1: number, first: number, last: number, mean: number,
+  ends: Int32Array, running: Float64Array, rAt: number, state: Float64Array, sAt: number,
+): void {
+  const lo = Math.max(t0, Math.min(first, t1)), hi = Math.max(lo, Math.min(t1, last + 1));
+  const base = at - t0, B = ends.length;
+  for (let t = t0; t < lo; t++) block[base + t] = 0;
+  let acc = state[sAt], b = state[sAt + 1];
+  let t = lo;
+  while (t < hi) {
+    while (b < B && ends[b] <= t) running[rAt + b++] = acc;
+    const stop = b < B ? Math.min(ends[b], hi) : hi;
+    for (; t < stop; t++) {
+      const x = block[base + t] - mean;
+      block[base + t] = x;
+      acc += x;
+    }
+  }
+  if (last < t1) while (b < B) running[rAt + b++] = acc;
+  for (t = hi; t < t1; t++) block[base + t] = 0;
+  state[sAt] = acc;
+  state[sAt + 1] = b;
+}
+
+/**
+ * Row i (j ≤ i) of the contiguous-runs covariance, in place over the Gram matrix g of the centred returns:
+ * (Σ_W x̃ᵢx̃ⱼ − Σ_W x̃ᵢ·Σ_W x̃ⱼ / k) / (k − 1) · frequency over the overlap W of the two runs (k periods). Returns
+ * the first j whose overlap is shorter than 2 periods (the row is then incomplete), else −1.
+ */
+function covarianceRow(
+  g: Float64Array, n: number, i: number, first: Int32Array, last: Int32Array, endIndex: Int32Array,
+  running: Float64Array, B: number, frequency: number,
+): number {
+  const ri = i * B, fi = first[i], li = last[i];
+  for (let j = 0; j <= i; j++) {
+    const s = Math.max(fi, first[j]);
+    const e = Math.min(li, last[j]) + 1;
+    const k = e - s;
+    if (k < 2) return j;
+    const bs = endIndex[s], be = endIndex[e], rj = j * B;
+    const si = running[ri + be] - running[ri + bs];
+    const sj = running[rj + be] - running[rj + bs];
+    g[i * n + j] = ((g[i * n + j] - (si * sj) / k) / (k - 1)) * frequency;
+  }
+  return -1;
+}
+
 /** Sample covariance (ddof 1) over pairwise-complete periods, times `frequency`. Not repaired (see psd.ts). */
 export function sampleCovariance(r: DailyReturns, frequency: number): Float64Array {
   const n = r.symbols.length;
   const T = r.periods;
-  const cov = new Float64Array(n * n);
   const tooFew = (i: number, j: number, k: number): never => {
     throw new EstimatorError(
       'insufficient_data',
@@ -51,54 +104,42 @@ export function sampleCovariance(r: DailyReturns, frequency: number): Float64Arr
     // early); a pair overlaps on the intersection [max first, min last]. With x̃ = x − (own mean), the pairwise
     // co-moment over a window W of k periods is Σ_W x̃ỹ − (Σ_W x̃)(Σ_W ỹ)/k: the first term is the Gram matrix of
     // the centred data (zeros outside each run), the sums come from each security's running sum at the few
-    // distinct window ends, recorded while its row is written (one pass, no per-pair loop over periods).
+    // distinct window ends, accumulated while its centred returns are written chunk by chunk for the product
+    // (no per-pair loop over periods, and no n×T array: the returns come straight from the price matrix).
     for (let i = 0; i < n; i++) if (r.first[i] < 0) tooFew(i, i, 0);
-    const ends = [...new Set([...r.first, ...Array.from(r.last, (l) => l + 1)])].sort((x, y) => x - y);
+    const ends = Int32Array.from(new Set([...r.first, ...Array.from(r.last, (l) => l + 1)])).sort();
     const B = ends.length;
     const endIndex = new Int32Array(T + 1);
     ends.forEach((t, b) => { endIndex[t] = b; });
     const running = new Float64Array(n * B); // running[i * B + b] = Σ x̃_i over periods < ends[b]
-    const values = r.values;
-    const g = gramOfRows(n, T, (row, i) => {
-      const o = i * T, f = r.first[i], l = r.last[i];
-      let sum = 0;
-      for (let t = f; t <= l; t++) sum += values[o + t];
-      const mean = sum / (l - f + 1);
-      row.fill(0, 0, f);
-      let acc = 0, t = f;
-      for (let b = 0; b < B; b++) {
-        const stop = Math.min(ends[b], l + 1);
-        for (; t < stop; t++) {
-          const x = values[o + t] - mean;
-          row[t] = x;
-          acc += x;
-        }
-        running[i * B + b] = acc;
+    const sums = returnTotals(r).sum;
+    const means = new Float64Array(n);
+    for (let i = 0; i < n; i++) means[i] = sums[i] / (r.last[i] - r.first[i] + 1);
+    const state = new Float64Array(2 * n);
+    const g = lowerGramOfBlocks(n, T, (block, at, stride, t0, t1) => {
+      returnsBlock(r, t0, t1, block, at, stride);
+      for (let i = 0; i < n; i++) {
+        centreChunk(block, at + i * stride, t0, t1, r.first[i], r.last[i], means[i], ends, running, i * B, state, 2 * i);
       }
-      row.fill(0, l + 1);
     });
+    // The covariances overwrite the Gram matrix in place: the lower triangle, row by row, then mirrored.
     for (let i = 0; i < n; i++) {
-      const ri = i * B;
-      for (let j = 0; j <= i; j++) {
-        const s = Math.max(r.first[i], r.first[j]);
-        const e = Math.min(r.last[i], r.last[j]) + 1;
-        const k = Math.max(0, e - s);
-        if (k < 2) tooFew(i, j, k);
-        const bs = endIndex[s], be = endIndex[e], rj = j * B;
-        const si = running[ri + be] - running[ri + bs];
-        const sj = running[rj + be] - running[rj + bs];
-        const c = ((g[i * n + j] - (si * sj) / k) / (k - 1)) * frequency;
-        cov[i * n + j] = c;
-        cov[j * n + i] = c;
+      const j = covarianceRow(g, n, i, r.first, r.last, endIndex, running, B, frequency);
+      if (j >= 0) {
+        const k = Math.max(0, Math.min(r.last[i], r.last[j]) + 1 - Math.max(r.first[i], r.first[j]));
+        tooFew(i, j, k);
       }
     }
-    return cov;
+    mirrorLower(g, n);
+    return g;
   }
+  const cov = new Float64Array(n * n);
   const a = centeredByOwnMean(r);
   const g = gram(a, n, T);
   // General missing pattern: overlap counts and per-pair sums via products with the presence mask.
   const mask = new Float64Array(n * T);
-  for (let k = 0; k < n * T; k++) mask[k] = r.values[k] === r.values[k] ? 1 : 0;
+  const values = r.values;
+  for (let k = 0; k < n * T; k++) mask[k] = values[k] === values[k] ? 1 : 0;
   const counts = gram(mask, n, T);
   const sums = crossProduct(a, mask, n, T); // sums[i][j] = Σ a_i over periods where j (and i) are present
   for (let i = 0; i < n; i++) {
@@ -126,11 +167,12 @@ export function ledoitWolf(r: DailyReturns, frequency: number): ShrunkCovariance
   if (T < 1) throw new EstimatorError('insufficient_data', 'no returns to estimate a covariance from');
   // nan_to_num, then centre every column over all T rows (zeros included), as sklearn does.
   const x = new Float64Array(n * T);
+  const values = r.values;
   for (let i = 0; i < n; i++) {
     const o = i * T;
     let sum = 0;
     for (let t = 0; t < T; t++) {
-      const v = r.values[o + t];
+      const v = values[o + t];
       const z = v === v ? v : 0;
       x[o + t] = z;
       sum += z;

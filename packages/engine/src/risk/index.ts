@@ -42,12 +42,12 @@ export function riskModel(prices: PriceMatrix | DailyReturns, opts: RiskModelOpt
   if (n === 0) throw new EstimatorError('insufficient_data', 'no securities in the price data');
   requireReturns(r, 2);
   if (method === 'sample') {
-    const fixed = fixNonPositiveSemidefinite(sampleCovariance(r, frequency), n);
+    const fixed = fixNonPositiveSemidefinite(sampleCovariance(r, frequency), n, true);
     return { symbols: r.symbols, cov: fixed.cov, repaired: fixed.repaired };
   }
   if (method === 'ledoit-wolf') {
     const lw = ledoitWolf(r, frequency);
-    const fixed = fixNonPositiveSemidefinite(lw.cov, n);
+    const fixed = fixNonPositiveSemidefinite(lw.cov, n, true);
     return { symbols: r.symbols, cov: fixed.cov, repaired: fixed.repaired, shrinkage: lw.shrinkage };
   }
   throw new EstimatorError('bad_option', `unknown risk model "${String(method)}" (sample or ledoit-wolf)`);

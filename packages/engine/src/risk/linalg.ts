@@ -1,27 +1,35 @@
 // Dense linear algebra for the risk models and the optimizer, on row-major Float64Arrays.
 // Units: none (pure numerics). Matrices are n×n row-major (`m[i * n + j]`); "asset-major" data is one contiguous
 // row of T observations per asset (`a[i * T + t]`), which keeps the O(n²T) Gram product cache-friendly.
-import { simdKernels, simdProduct, type Kernels, type RowFill } from './simd-product.ts';
+import { simdKernels, simdProduct, type BlockFill, type Kernels } from './simd-product.ts';
 
-const copyRows = (a: Float64Array, T: number): RowFill => (row, i) => row.set(a.subarray(i * T, i * T + T));
+export { mirrorLower } from './simd-product.ts';
+
+/** Chunk fill that copies observations [t0, t1) of each asset-major row of `a`. */
+const copyBlock = (a: Float64Array, n: number, T: number): BlockFill => (block, at, stride, t0, t1) => {
+  for (let i = 0; i < n; i++) block.set(a.subarray(i * T + t0, i * T + t1), at + i * stride);
+};
 
 /** G = A·Aᵀ for asset-major A (n rows of length T): G[i][j] = Σ_t a[i,t]·a[j,t]. SIMD when available. */
 export function gram(a: Float64Array, n: number, T: number): Float64Array {
-  return simdProduct(n, T, copyRows(a, T)) ?? scalarGram(a, n, T);
+  return simdProduct(n, T, copyBlock(a, n, T)) ?? scalarGram(a, n, T);
 }
 
-/** A·Aᵀ of rows produced by `fill` (written straight into the SIMD kernel's memory when it is available). */
-export function gramOfRows(n: number, T: number, fill: RowFill): Float64Array {
-  const g = simdProduct(n, T, fill);
+/**
+ * The lower triangle (j ≤ i; the upper one is unspecified) of A·Aᵀ for rows produced chunk by chunk by `fill`
+ * (written straight into the SIMD kernel's memory when available).
+ */
+export function lowerGramOfBlocks(n: number, T: number, fill: BlockFill): Float64Array {
+  const g = simdProduct(n, T, fill, undefined, true);
   if (g) return g;
   const a = new Float64Array(n * T);
-  for (let i = 0; i < n; i++) fill(a.subarray(i * T, i * T + T), i);
+  fill(a, 0, T, 0, T);
   return scalarGram(a, n, T);
 }
 
 /** C = A·Bᵀ for asset-major A and B (both n rows of length T); not symmetric in general. SIMD when available. */
 export function crossProduct(a: Float64Array, b: Float64Array, n: number, T: number): Float64Array {
-  return simdProduct(n, T, copyRows(a, T), copyRows(b, T)) ?? scalarCrossProduct(a, b, n, T);
+  return simdProduct(n, T, copyBlock(a, n, T), copyBlock(b, n, T)) ?? scalarCrossProduct(a, b, n, T);
 }
 
 /** Scalar A·Aᵀ (the fallback without WebAssembly): symmetric, 4×4 register blocks. */
@@ -86,6 +94,20 @@ export function scalarCrossProduct(a: Float64Array, b: Float64Array, n: number, 
  */
 export function cholesky(a: Float64Array, n: number, diagonalShift = 0): Float64Array | null {
   const l = new Float64Array(n * n);
+  return choleskyInto(a, n, diagonalShift, l) ? l : null;
+}
+
+/**
+ * Whether the Cholesky factorization of A + shift·I exists (every pivot > 0): the same arithmetic as `cholesky`,
+ * with the factor in the SIMD kernels' scratch memory (already mapped by the covariance product) when available.
+ */
+export function choleskySucceeds(a: Float64Array, n: number, diagonalShift = 0): boolean {
+  const k = simdKernels(n * n * 8);
+  return choleskyInto(a, n, diagonalShift, k ? k.heap.subarray(0, n * n) : new Float64Array(n * n));
+}
+
+/** Writes the lower factor into `l` (only entries it has written are read); false at the first pivot ≤ 0. */
+function choleskyInto(a: Float64Array, n: number, diagonalShift: number, l: Float64Array): boolean {
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     for (let j = 0; j <= i; j++) {
@@ -94,14 +116,14 @@ export function cholesky(a: Float64Array, n: number, diagonalShift = 0): Float64
       if (i === j) s += diagonalShift;
       for (let k = 0; k < j; k++) s -= l[ri + k] * l[rj + k];
       if (i === j) {
-        if (!(s > 0)) return null;
+        if (!(s > 0)) return false;
         l[ri + i] = Math.sqrt(s);
       } else {
         l[ri + j] = s / l[rj + j];
       }
     }
   }
-  return l;
+  return true;
 }
 
 /** Solve L·Lᵀ·x = b in place (b becomes x) for a row-major lower factor of order n (stride `stride`). */
@@ -120,7 +142,7 @@ export function choleskySolveInPlace(l: Float64Array, n: number, b: Float64Array
 }
 
 export interface SymmetricEigen {
-  /** Eigenvalues, unsorted. */
+  /** Eigenvalues, ascending. */
   values: Float64Array;
   /** Eigenvectors as rows: vectors[k * n + i] is component i of the eigenvector of values[k]. */
   vectors: Float64Array;
@@ -128,8 +150,8 @@ export interface SymmetricEigen {
 
 /**
  * Eigendecomposition of a symmetric matrix: Householder reduction to tridiagonal form, then the implicit QL
- * algorithm (the EISPACK tred2/tql2 pair). O(n³); about a second for n = 500, so only used to repair a
- * covariance matrix that is not positive semidefinite.
+ * algorithm (the EISPACK tred2/tql2 pair, as in JAMA). O(n³). The PSD repair does not need all of it (see
+ * clipNegativeEigenvalues); this is the reference it is tested against.
  */
 export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   const v = Float64Array.from(a);
@@ -140,7 +162,12 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   const vt = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vt[j * n + i] = v[i * n + j];
   diagonalizeTridiagonal(vt, d, e, n);
-  return { values: d, vectors: vt };
+  // Ascending eigenvalues, eigenvector rows permuted alike (as JAMA's tql2 ends).
+  const order = Array.from({ length: n }, (_, k) => k).sort((x, y) => d[x] - d[y]);
+  const values = Float64Array.from(order, (k) => d[k]);
+  const vectors = new Float64Array(n * n);
+  order.forEach((k, r) => vectors.set(vt.subarray(k * n, k * n + n), r * n));
+  return { values, vectors };
 }
 
 function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
@@ -299,79 +326,18 @@ export interface NegativeEigenClip {
  * eigenvalues of the tridiagonal matrix by Sturm-sequence bisection, their eigenvectors by inverse iteration
  * (re-orthogonalized), back-transformed and subtracted. Mathematically identical to clipping every eigenvalue of a
  * full decomposition; costs a fraction of it when few eigenvalues are negative (the usual case for a pairwise
- * covariance with a few later listings).
+ * covariance with a few later listings). With `inPlace`, A itself is overwritten with the result.
  */
-export function clipNegativeEigenvalues(a: Float64Array, n: number): NegativeEigenClip {
+export function clipNegativeEigenvalues(a: Float64Array, n: number, inPlace = false): NegativeEigenClip {
   const ws = rank2Workspace(n);
   const w = ws ? ws.w : new Float64Array(n * n); // working copy, lower triangle used
   w.set(a.subarray(0, n * n));
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(0, n - 1));
-  const vs: Float64Array[] = [];
   const betas = new Float64Array(Math.max(0, n - 2));
-  // Householder reduction, one pass over the trailing block per step: the rank-2 update of step k is fused with
-  // the symmetric product A·v of step k+1 (whose reflector comes from the updated column k+1, computed first).
   if (n >= 3) {
-    let v = reflector(w, n, 0, d, e, 0);
-    let beta = v.beta;
-    vs.push(v.v);
-    betas[0] = beta;
-    let p = new Float64Array(n - 1);
-    if (beta !== 0) symmetricProduct(w, n, 1, v.v, p, beta);
-    for (let k = 0; k < n - 2; k++) {
-      const o = k + 1, m = n - k - 1;
-      const vk = v.v;
-      const wk = new Float64Array(m);
-      if (beta !== 0) rank2Vector(p, vk, beta, m, wk);
-      const hasNext = k + 1 <= n - 3;
-      let vNext: Float64Array | null = null, betaNext = 0;
-      if (hasNext) {
-        // Column o of the updated block (rows o+1…), its diagonal entry, then the next reflector from it.
-        d[k + 1] = w[o * n + o] - 2 * vk[0] * wk[0];
-        updateColumn(w, n, o, m, vk, wk);
-        const r = reflector(w, n, o, d, e, k + 1);
-        vNext = r.v;
-        betaNext = r.beta;
-        vs.push(vNext);
-        betas[k + 1] = betaNext;
-      }
-      let pNext = new Float64Array(Math.max(0, m - 1));
-      const doProduct = hasNext && betaNext !== 0;
-      if (ws && doProduct && beta !== 0) {
-        // The same row loop (rows 1…m−1; row 0 needs nothing) in the SIMD kernel.
-        ws.vk.set(vk);
-        ws.wk.set(wk);
-        ws.vn.set(vNext!);
-        ws.pn.fill(0, 0, m - 1);
-        ws.step(0, n, o, m, ws.vkAt, ws.wkAt, ws.vnAt, ws.pnAt);
-        pNext = ws.pn.slice(0, m - 1);
-      } else for (let i = 0; i < m; i++) {
-        const ri = (o + i) * n + o;
-        const vi = vk[i], wi = wk[i];
-        // Column 0 of the block was already updated above (when there is a next step) or is not needed again.
-        let j0 = hasNext ? 1 : 0;
-        if (beta !== 0) {
-          for (let j = j0; j <= i; j++) w[ri + j] -= vi * wk[j] + wi * vk[j];
-        }
-        if (doProduct && i >= 1) {
-          const vn = vNext!;
-          const vni = vn[i - 1];
-          let acc = 0;
-          for (j0 = 1; j0 < i; j0++) {
-            const aij = w[ri + j0];
-            acc += aij * vn[j0 - 1];
-            pNext[j0 - 1] += aij * vni;
-          }
-          pNext[i - 1] += acc + w[ri + i] * vni;
-        }
-      }
-      if (doProduct) for (let i = 0; i < m - 1; i++) pNext[i] *= betaNext;
-      if (hasNext) {
-        v = { v: vNext!, beta: betaNext };
-        beta = betaNext;
-        p = pNext;
-      }
-    }
+    if (ws) householderTridiagonalSimd(n, d, e, betas, ws);
+    else householderTridiagonal(w, n, d, e, betas);
   }
   if (n >= 2) {
     d[n - 2] = w[(n - 2) * n + n - 2];
@@ -400,14 +366,144 @@ export function clipNegativeEigenvalues(a: Float64Array, n: number): NegativeEig
   const negCount = eigenvalues.length;
   const order = eigenvalues.map((_, i) => i).sort((x, y) => eigenvalues[x] - eigenvalues[y]);
   const clipped = Float64Array.from(order.map((i) => eigenvalues[i]));
-  const out = a.slice(0, n * n);
+  const out = inPlace ? a : a.slice(0, n * n);
   if (negCount === 0) return { matrix: out, clipped };
-  for (let idx = 0; idx < negCount; idx++) {
-    const z = vecs[idx].slice();
-    for (let k = n - 3; k >= 0; k--) if (betas[k] !== 0) applyReflector(z, k + 1, vs[k], betas[k]);
-    subtractOuter(out, n, eigenvalues[idx], z);
+  // Back-transform the eigenvectors (z ← Q·y, the reflectors applied last to first), then subtract λ·z·zᵀ of each.
+  if (ws) {
+    clipInKernels(a, out, n, betas, eigenvalues, vecs);
+    return { matrix: out, clipped };
   }
+  for (let k = n - 3; k >= 0; k--) {
+    if (betas[k] === 0) continue;
+    const v = reflectorOf(w, n, k);
+    for (let idx = 0; idx < negCount; idx++) applyReflector(vecs[idx], k + 1, v, betas[k]);
+  }
+  for (let i = 0; i < n; i++) subtractOuterRow(out, n, i, eigenvalues, vecs);
   return { matrix: out, clipped };
+}
+
+/** The Householder vector of step k, kept in row k of the upper triangle of the working matrix (n − k − 1 values). */
+const reflectorOf = (w: Float64Array, n: number, k: number): Float64Array => w.subarray(k * n + k + 1, k * n + n);
+
+/**
+ * Householder reduction of the lower triangle of `w` (n ≥ 3) to tridiagonal form: d gets the diagonal, e the
+ * sub-diagonal (e[n−2] is left to the caller), betas[k] the factor β of step k, whose vector goes to row k of the
+ * upper triangle (unused otherwise: no n×n or per-step allocations). One pass over the trailing block per step:
+ * the rank-2 update of step k is fused with the symmetric product B·v of step k+1 (whose reflector comes from the
+ * updated column k+1, computed first).
+ */
+function householderTridiagonal(w: Float64Array, n: number, d: Float64Array, e: Float64Array, betas: Float64Array): void {
+  let beta = reflector(w, n, 0, d, e, 0);
+  betas[0] = beta;
+  let p = new Float64Array(n - 1), pNext = new Float64Array(n - 1);
+  const wk = new Float64Array(n - 1);
+  if (beta !== 0) symmetricProduct(w, n, 1, reflectorOf(w, n, 0), p, beta);
+  for (let k = 0; k < n - 2; k++) {
+    const o = k + 1, m = n - k - 1;
+    const vk = reflectorOf(w, n, k);
+    if (beta !== 0) rank2Vector(p, vk, beta, m, wk);
+    else wk.fill(0, 0, m);
+    const hasNext = k + 1 <= n - 3;
+    let betaNext = 0;
+    if (hasNext) {
+      // Column o of the updated block (rows o+1…), its diagonal entry, then the next reflector from it.
+      d[k + 1] = w[o * n + o] - 2 * vk[0] * wk[0];
+      updateColumn(w, n, o, m, vk, wk);
+      betaNext = reflector(w, n, o, d, e, k + 1);
+      betas[k + 1] = betaNext;
+    }
+    const vNext = hasNext ? reflectorOf(w, n, o) : null;
+    const doProduct = hasNext && betaNext !== 0;
+    pNext.fill(0, 0, m - 1);
+    rank2Rows(w, n, o, m, vk, wk, beta !== 0, hasNext, doProduct ? vNext : null, pNext);
+    if (doProduct) scaleVector(pNext, m - 1, betaNext);
+    if (hasNext) {
+      beta = betaNext;
+      const t = p; p = pNext; pNext = t;
+    }
+  }
+}
+
+/**
+ * householderTridiagonal on the WebAssembly memory of `ws` (w = ws.w), the same arithmetic: the O(m²) row loop of
+ * each step and its O(m) vector steps run in the kernels, only the reflector is computed here. β·B·v stays in
+ * ws.pn from one step to the next (the rank-2 vector reads it before the next product overwrites it).
+ */
+function householderTridiagonalSimd(n: number, d: Float64Array, e: Float64Array, betas: Float64Array, ws: Rank2Workspace): void {
+  const w = ws.w, pn = ws.pn, wk = ws.wk;
+  const vAt = (k: number): number => (k * n + k + 1) * 8; // byte address of reflectorOf(w, n, k)
+  let beta = reflector(w, n, 0, d, e, 0);
+  betas[0] = beta;
+  if (beta !== 0) symmetricProduct(w, n, 1, reflectorOf(w, n, 0), pn, beta);
+  for (let k = 0; k < n - 2; k++) {
+    const o = k + 1, m = n - k - 1;
+    if (beta !== 0) ws.rank2Vector(ws.pnAt, vAt(k), ws.wkAt, m, beta);
+    else wk.fill(0, 0, m);
+    const hasNext = k + 1 <= n - 3;
+    let betaNext = 0;
+    if (hasNext) {
+      d[k + 1] = w[o * n + o] - 2 * w[k * n + k + 1] * wk[0];
+      ws.updateColumn(0, n, o, m, vAt(k), ws.wkAt);
+      betaNext = reflector(w, n, o, d, e, k + 1);
+      betas[k + 1] = betaNext;
+    }
+    const doProduct = hasNext && betaNext !== 0;
+    pn.fill(0, 0, m - 1);
+    if (doProduct && beta !== 0) ws.step(0, n, o, m, vAt(k), ws.wkAt, vAt(o), ws.pnAt);
+    else rank2Rows(w, n, o, m, reflectorOf(w, n, k), wk, beta !== 0, hasNext, doProduct ? reflectorOf(w, n, o) : null, pn);
+    if (doProduct) ws.scale(ws.pnAt, m - 1, betaNext);
+    if (hasNext) beta = betaNext;
+  }
+}
+
+/**
+ * The back-transform and the subtraction of clipNegativeEigenvalues in the kernels, the same arithmetic: the
+ * eigenvectors go after the working matrix (whose upper triangle still holds the reflectors), then the matrix
+ * a is copied over the working matrix (no longer needed), the λ·z·zᵀ subtracted there and the result copied to out.
+ */
+function clipInKernels(a: Float64Array, out: Float64Array, n: number, betas: Float64Array, lambdas: number[], vecs: Float64Array[]): void {
+  const nn = n * n, count = vecs.length;
+  const zsAt = nn + 2 * n, lambdasAt = zsAt + count * n; // in doubles, after the workspace of rank2Workspace
+  const k = simdKernels((lambdasAt + count) * 8)!; // may grow the memory: views taken before are stale
+  const heap = k.heap;
+  vecs.forEach((z, idx) => heap.set(z, zsAt + idx * n));
+  heap.set(lambdas, lambdasAt);
+  for (let r = n - 3; r >= 0; r--) {
+    if (betas[r] === 0) continue;
+    const vAt = (r * n + r + 1) * 8; // reflectorOf(w, n, r)
+    for (let idx = 0; idx < count; idx++) k.applyReflector((zsAt + idx * n + r + 1) * 8, vAt, n - r - 1, betas[r]);
+  }
+  heap.set(a.subarray(0, nn), 0);
+  k.subtractOuter(0, n, lambdasAt * 8, zsAt * 8, count);
+  out.set(heap.subarray(0, nn));
+}
+
+/** x[0…m) *= f. */
+function scaleVector(x: Float64Array, m: number, f: number): void {
+  for (let i = 0; i < m; i++) x[i] *= f;
+}
+
+/** Scalar row loop of one step (the fallback of the rank2Step kernel; see householderTridiagonal). */
+function rank2Rows(
+  w: Float64Array, n: number, o: number, m: number, vk: Float64Array, wk: Float64Array, update: boolean,
+  hasNext: boolean, vn: Float64Array | null, pNext: Float64Array,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ri = (o + i) * n + o;
+    const vi = vk[i], wi = wk[i];
+    // Column 0 of the block was already updated (when there is a next step) or is not needed again.
+    if (update) for (let j = hasNext ? 1 : 0; j <= i; j++) w[ri + j] -= vi * wk[j] + wi * vk[j];
+    if (vn && i >= 1) {
+      const vni = vn[i - 1];
+      let acc = 0;
+      for (let j = 1; j < i; j++) {
+        const aij = w[ri + j];
+        acc += aij * vn[j - 1];
+        pNext[j - 1] += aij * vni;
+      }
+      pNext[i - 1] += acc + w[ri + i] * vni;
+    }
+  }
 }
 
 // The O(m) and O(n²) loops of clipNegativeEigenvalues are small functions of their own: each is optimized
@@ -436,11 +532,12 @@ function applyReflector(z: Float64Array, o: number, v: Float64Array, beta: numbe
   for (let j = 0; j < v.length; j++) z[o + j] -= s * v[j];
 }
 
-/** out −= λ·z·zᵀ (n×n). */
-function subtractOuter(out: Float64Array, n: number, lambda: number, z: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    const f = lambda * z[i];
-    const ri = i * n;
+/** Row i of out −= Σ_k λ_k·z_k·z_kᵀ, the terms subtracted in order k = 0, 1, … (as separate rank-one updates would). */
+function subtractOuterRow(out: Float64Array, n: number, i: number, lambdas: number[], zs: Float64Array[]): void {
+  const ri = i * n;
+  for (let k = 0; k < zs.length; k++) {
+    const z = zs[k];
+    const f = lambdas[k] * z[i];
     for (let j = 0; j < n; j++) out[ri + j] -= f * z[j];
   }
 }
@@ -535,32 +632,35 @@ function blockNegativeEigenpairs(d: Float64Array, e: Float64Array, b0: number, b
 }
 
 interface Rank2Workspace {
-  /** n×n working matrix and four length-n vectors in WebAssembly memory, with the vectors' byte addresses. */
-  w: Float64Array; vk: Float64Array; wk: Float64Array; vn: Float64Array; pn: Float64Array;
-  vkAt: number; wkAt: number; vnAt: number; pnAt: number;
+  /** n×n working matrix and two length-n vectors in WebAssembly memory, with the vectors' byte addresses. */
+  w: Float64Array; wk: Float64Array; pn: Float64Array;
+  wkAt: number; pnAt: number;
   step: Kernels['rank2Step'];
+  rank2Vector: Kernels['rank2Vector'];
+  updateColumn: Kernels['updateColumn'];
+  scale: Kernels['scale'];
 }
 
-/** Memory and the rank2Step SIMD kernel (simd-product.ts) for clipNegativeEigenvalues; null without WebAssembly. */
+/** Memory and the tridiagonalization kernels (simd-product.ts) for clipNegativeEigenvalues; null without WebAssembly. */
 function rank2Workspace(n: number): Rank2Workspace | null {
   const nn = n * n;
-  const k = simdKernels((nn + 4 * n) * 8);
+  const k = simdKernels((nn + 2 * n) * 8);
   if (!k) return null;
   const view = (at: number, len: number): Float64Array => k.heap.subarray(at, at + len);
   return {
-    w: view(0, nn), vk: view(nn, n), wk: view(nn + n, n), vn: view(nn + 2 * n, n), pn: view(nn + 3 * n, n),
-    vkAt: nn * 8, wkAt: (nn + n) * 8, vnAt: (nn + 2 * n) * 8, pnAt: (nn + 3 * n) * 8,
-    step: k.rank2Step,
+    w: view(0, nn), wk: view(nn, n), pn: view(nn + n, n), wkAt: nn * 8, pnAt: (nn + n) * 8,
+    step: k.rank2Step, rank2Vector: k.rank2Vector, updateColumn: k.updateColumn, scale: k.scale,
   };
 }
 
 /**
  * Householder reflector for column `k` below the diagonal (rows k+1…n−1) of the row-major lower triangle `w`:
- * sets d[k] (the diagonal), e[ek] (the new sub-diagonal) and returns v (scale-free) and β = 2/vᵀv (0 = identity).
+ * sets d[k] (the diagonal), e[ek] (the new sub-diagonal), writes v (scale-free) to row k of the upper triangle
+ * (reflectorOf) and returns β = 2/vᵀv (0 = identity, v = 0).
  */
-function reflector(w: Float64Array, n: number, k: number, d: Float64Array, e: Float64Array, ek: number): { v: Float64Array; beta: number } {
+function reflector(w: Float64Array, n: number, k: number, d: Float64Array, e: Float64Array, ek: number): number {
   const m = n - k - 1;
-  const v = new Float64Array(m);
+  const v = reflectorOf(w, n, k);
   let scale = 0;
   for (let j = 0; j < m; j++) {
     const x = w[(k + 1 + j) * n + k];
@@ -573,7 +673,8 @@ function reflector(w: Float64Array, n: number, k: number, d: Float64Array, e: Fl
   const x0 = v[0];
   if (sigma === 0 || scale === 0) {
     e[ek] = x0;
-    return { v: v.fill(0), beta: 0 };
+    v.fill(0);
+    return 0;
   }
   const norm = scale * Math.sqrt((x0 / scale) ** 2 + sigma);
   const alpha = x0 > 0 ? -norm : norm;
@@ -582,7 +683,7 @@ function reflector(w: Float64Array, n: number, k: number, d: Float64Array, e: Fl
   let vv = 0;
   for (let j = 0; j < m; j++) vv += v[j] * v[j];
   e[ek] = alpha;
-  return { v, beta: 2 / vv };
+  return 2 / vv;
 }
 
 /** p = β·B·v for the trailing block B = w[o…, o…] (lower triangle read row by row). */

@@ -1,9 +1,10 @@
 // WebAssembly SIMD (f64x2) kernels for the O(n²T) and O(n³) loops of the risk models, with scalar fallbacks in
 // linalg.ts: (1) matrix products C = A·Bᵀ of asset-major data (n rows of T observations), the bulk of a sample
-// covariance, cache-blocked, about 3× the best scalar JavaScript loop (≈ 50 ms for 500 × 2,610); (2) the row loop
-// of a Householder tridiagonalization step, the bulk of the spectral PSD repair. Units: none (pure numerics).
-// The module is assembled here from its instructions (under 1 KB; no build step, no binary blob). Sums run in a
-// different order than a scalar loop (two interleaved partial sums), so results agree with it to rounding, not
+// covariance, fed one chunk of observations at a time, about 3× the best scalar JavaScript loop (≈ 30 ms for
+// 500 × 2,610); (2) the row loop of a Householder tridiagonalization step, the bulk of the spectral PSD repair, and
+// the step's O(n) vector updates (plain f64, same order and bits as the scalar loops). Units: none (pure numerics).
+// The module is assembled here from its instructions (under 2 KB; no build step, no binary blob). The products sum
+// in a different order than a scalar loop (two interleaved partial sums), so they agree with it to rounding, not
 // bit for bit. Where WebAssembly is unavailable (e.g. a Content-Security-Policy without 'wasm-unsafe-eval') the
 // entry points return null and callers use the scalar loops.
 
@@ -47,6 +48,8 @@ const f64Add = [0xa0];
 const f64Store = [0x39, 3, 0];
 const f64Load = [0x2b, 3, 0];
 const f64Zero = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
+const f64Const = (x: number): number[] => [0x44, ...new Uint8Array(Float64Array.of(x).buffer)];
+const f64Mul = [0xa2], f64Sub = [0xa1];
 
 /**
  * product(a, b, np, tp, c, lower, i0, i1, t0, t1): for i in [i0, i1) step 2, j in [0, np) step 4 (only j < i + 2
@@ -174,15 +177,159 @@ function rank2StepBody(): number[] {
   return [...vec([[...uleb(4), I32], [...uleb(5), F64], [...uleb(5), V128]]), ...code];
 }
 
+/**
+ * The O(m) vector steps of a Householder tridiagonalization step (linalg.ts householderTridiagonal), sequential
+ * f64 arithmetic in the same order as the scalar loops (so the same bits); in WebAssembly because a single cold
+ * call of the tridiagonalization would otherwise run them for a long time in V8's interpreter.
+ * - rank2Vector(p, v, wk, m, beta): pv = Σ p_i·v_i, K = (0.5·β)·pv, wk_i = p_i − K·v_i.
+ * - updateColumn(w, n, o, m, v, wk): w[(o+1+j)·n + o] −= v_{1+j}·wk_0 + wk_{1+j}·v_0 for j < m − 1.
+ * - scale(x, m, f): x_i = x_i·f.
+ * Byte addresses for arrays.
+ */
+function rank2VectorBody(): number[] {
+  const [P, V, WK, M, BETA] = [0, 1, 2, 3, 4];
+  const [I, PV, K] = [5, 6, 7];
+  const at = (base: number): number[] => [...get(base), ...get(I), ...i32(8), ...mul, ...add];
+  const code = [
+    ...i32(0), ...set(I), ...f64Zero, ...set(PV),
+    0x02, 0x40, ...loop([
+      ...get(I), ...get(M), ...ltU, 0x45, ...brIf(1),
+      ...get(PV), ...at(P), ...f64Load, ...at(V), ...f64Load, ...f64Mul, ...f64Add, ...set(PV),
+      ...get(I), ...i32(1), ...add, ...set(I),
+      0x0c, 0,
+    ]), 0x0b,
+    ...f64Const(0.5), ...get(BETA), ...f64Mul, ...get(PV), ...f64Mul, ...set(K),
+    ...i32(0), ...set(I),
+    0x02, 0x40, ...loop([
+      ...get(I), ...get(M), ...ltU, 0x45, ...brIf(1),
+      ...at(WK), ...at(P), ...f64Load, ...get(K), ...at(V), ...f64Load, ...f64Mul, ...f64Sub, ...f64Store,
+      ...get(I), ...i32(1), ...add, ...set(I),
+      0x0c, 0,
+    ]), 0x0b,
+    0x0b,
+  ];
+  return [...vec([[...uleb(1), I32], [...uleb(2), F64]]), ...code];
+}
+
+function updateColumnBody(): number[] {
+  const [W, N, O, M, V, WK] = [0, 1, 2, 3, 4, 5];
+  const [J, ROW, V0, W0] = [6, 7, 8, 9];
+  const at1 = (base: number): number[] => [...get(base), ...get(J), ...i32(1), ...add, ...i32(8), ...mul, ...add]; // base[1 + j]
+  const code = [
+    ...get(V), ...f64Load, ...set(V0), ...get(WK), ...f64Load, ...set(W0),
+    ...i32(0), ...set(J),
+    0x02, 0x40, ...loop([
+      ...get(J), ...i32(1), ...add, ...get(M), ...ltU, 0x45, ...brIf(1), // j + 1 < m
+      // row address of w[(o + 1 + j)·n + o]
+      ...get(W), ...get(O), ...i32(1), ...add, ...get(J), ...add, ...get(N), ...mul, ...get(O), ...add, ...i32(8), ...mul, ...add, ...tee(ROW),
+      ...get(ROW), ...f64Load,
+      ...at1(V), ...f64Load, ...get(W0), ...f64Mul, ...at1(WK), ...f64Load, ...get(V0), ...f64Mul, ...f64Add, ...f64Sub,
+      ...f64Store,
+      ...get(J), ...i32(1), ...add, ...set(J),
+      0x0c, 0,
+    ]), 0x0b,
+    0x0b,
+  ];
+  return [...vec([[...uleb(2), I32], [...uleb(2), F64]]), ...code];
+}
+
+function scaleBody(): number[] {
+  const [X, M, F] = [0, 1, 2];
+  const I = 3;
+  const code = [
+    ...i32(0), ...set(I),
+    0x02, 0x40, ...loop([
+      ...get(I), ...get(M), ...ltU, 0x45, ...brIf(1),
+      ...get(X), ...get(I), ...i32(8), ...mul, ...add,
+      ...get(X), ...get(I), ...i32(8), ...mul, ...add, ...f64Load, ...get(F), ...f64Mul, ...f64Store,
+      ...get(I), ...i32(1), ...add, ...set(I),
+      0x0c, 0,
+    ]), 0x0b,
+    0x0b,
+  ];
+  return [...vec([[...uleb(1), I32]]), ...code];
+}
+
+/** applyReflector(z, v, m, beta): s = Σ v_j·z_j, s = s·β, z_j −= s·v_j (j < m); z is the byte address of z[o]. */
+function applyReflectorBody(): number[] {
+  const [Z, V, M, BETA] = [0, 1, 2, 3];
+  const [J, S] = [4, 5];
+  const at = (base: number): number[] => [...get(base), ...get(J), ...i32(8), ...mul, ...add];
+  const each = (body: number[]): number[] => [
+    ...i32(0), ...set(J),
+    0x02, 0x40, ...loop([
+      ...get(J), ...get(M), ...ltU, 0x45, ...brIf(1),
+      ...body,
+      ...get(J), ...i32(1), ...add, ...set(J),
+      0x0c, 0,
+    ]), 0x0b,
+  ];
+  const code = [
+    ...f64Zero, ...set(S),
+    ...each([...get(S), ...at(V), ...f64Load, ...at(Z), ...f64Load, ...f64Mul, ...f64Add, ...set(S)]),
+    ...get(S), ...get(BETA), ...f64Mul, ...set(S),
+    ...each([...at(Z), ...at(Z), ...f64Load, ...get(S), ...at(V), ...f64Load, ...f64Mul, ...f64Sub, ...f64Store]),
+    0x0b,
+  ];
+  return [...vec([[...uleb(1), I32], [...uleb(1), F64]]), ...code];
+}
+
+/**
+ * subtractOuter(out, n, lambdas, zs, count): out[i][j] −= (λ_k·z_k[i])·z_k[j] for every i, j < n, the terms k =
+ * 0 … count − 1 in order per row (zs holds the count vectors of n values one after another).
+ */
+function subtractOuterBody(): number[] {
+  const [OUT, N, LAMBDAS, ZS, COUNT] = [0, 1, 2, 3, 4];
+  const [I, K, J, ROW, ZK] = [5, 6, 7, 8, 9];
+  const F = 10;
+  const code = [
+    ...i32(0), ...set(I),
+    0x02, 0x40, ...loop([
+      ...get(I), ...get(N), ...ltU, 0x45, ...brIf(1),
+      ...get(OUT), ...get(I), ...get(N), ...mul, ...i32(8), ...mul, ...add, ...set(ROW),
+      ...i32(0), ...set(K),
+      0x02, 0x40, ...loop([
+        ...get(K), ...get(COUNT), ...ltU, 0x45, ...brIf(1),
+        ...get(ZS), ...get(K), ...get(N), ...mul, ...i32(8), ...mul, ...add, ...set(ZK),
+        // f = λ_k · z_k[i]
+        ...get(LAMBDAS), ...get(K), ...i32(8), ...mul, ...add, ...f64Load,
+        ...get(ZK), ...get(I), ...i32(8), ...mul, ...add, ...f64Load, ...f64Mul, ...set(F),
+        ...i32(0), ...set(J),
+        0x02, 0x40, ...loop([
+          ...get(J), ...get(N), ...ltU, 0x45, ...brIf(1),
+          ...get(ROW), ...get(J), ...i32(8), ...mul, ...add,
+          ...get(ROW), ...get(J), ...i32(8), ...mul, ...add, ...f64Load,
+          ...get(F), ...get(ZK), ...get(J), ...i32(8), ...mul, ...add, ...f64Load, ...f64Mul, ...f64Sub, ...f64Store,
+          ...get(J), ...i32(1), ...add, ...set(J),
+          0x0c, 0,
+        ]), 0x0b,
+        ...get(K), ...i32(1), ...add, ...set(K),
+        0x0c, 0,
+      ]), 0x0b,
+      ...get(I), ...i32(1), ...add, ...set(I),
+      0x0c, 0,
+    ]), 0x0b,
+    0x0b,
+  ];
+  return [...vec([[...uleb(5), I32], [...uleb(1), F64]]), ...code];
+}
+
 function assemble(): Uint8Array<ArrayBuffer> {
+  const params = (...ts: number[]): number[] => [0x60, ...vec(ts.map((t) => [t])), ...vec([])];
   const type = section(1, vec([
-    [0x60, ...vec(Array.from({ length: 10 }, () => [I32])), ...vec([])],
-    [0x60, ...vec(Array.from({ length: 8 }, () => [I32])), ...vec([])],
+    params(...Array.from({ length: 10 }, () => I32)),
+    params(...Array.from({ length: 8 }, () => I32)),
+    params(I32, I32, I32, I32, F64), // rank2Vector
+    params(I32, I32, I32, I32, I32, I32), // updateColumn
+    params(I32, I32, F64), // scale
+    params(I32, I32, I32, F64), // applyReflector
+    params(I32, I32, I32, I32, I32), // subtractOuter
   ]));
   const imports = section(2, vec([[...str('env'), ...str('mem'), 0x02, 0x00, 0x01]])); // memory, min 1 page
-  const funcs = section(3, vec([[0], [1]]));
-  const exports = section(7, vec([[...str('product'), 0x00, 0], [...str('rank2Step'), 0x00, 1]]));
-  const bodies = [productBody(), rank2StepBody()];
+  const funcs = section(3, vec([[0], [1], [2], [3], [4], [5], [6]]));
+  const names = ['product', 'rank2Step', 'rank2Vector', 'updateColumn', 'scale', 'applyReflector', 'subtractOuter'];
+  const exports = section(7, vec(names.map((name, k) => [...str(name), 0x00, k])));
+  const bodies = [productBody(), rank2StepBody(), rank2VectorBody(), updateColumnBody(), scaleBody(), applyReflectorBody(), subtractOuterBody()];
   const code = section(10, vec(bodies.map((b) => [...uleb(b.length), ...b])));
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
@@ -221,6 +368,11 @@ export interface Kernels {
   heap: Float64Array;
   product: (a: number, b: number, np: number, tp: number, c: number, lower: number, i0: number, i1: number, t0: number, t1: number) => void;
   rank2Step: (w: number, n: number, o: number, m: number, vk: number, wk: number, vn: number, pn: number) => void;
+  rank2Vector: (p: number, v: number, wk: number, m: number, beta: number) => void;
+  updateColumn: (w: number, n: number, o: number, m: number, v: number, wk: number) => void;
+  scale: (x: number, m: number, f: number) => void;
+  applyReflector: (z: number, v: number, m: number, beta: number) => void;
+  subtractOuter: (out: number, n: number, lambdas: number, zs: number, count: number) => void;
 }
 
 const PAGE = 65536;
@@ -247,59 +399,76 @@ export function simdKernels(bytes: number): Kernels | null {
     heap: new Float64Array(instance.mem.buffer),
     product: instance.exports.product as Kernels['product'],
     rank2Step: instance.exports.rank2Step as Kernels['rank2Step'],
+    rank2Vector: instance.exports.rank2Vector as Kernels['rank2Vector'],
+    updateColumn: instance.exports.updateColumn as Kernels['updateColumn'],
+    scale: instance.exports.scale as Kernels['scale'],
+    applyReflector: instance.exports.applyReflector as Kernels['applyReflector'],
+    subtractOuter: instance.exports.subtractOuter as Kernels['subtractOuter'],
   };
 }
 
-/** Writes row i (T observations of one asset) into the given view; called once per row, in order. */
-export type RowFill = (row: Float64Array, i: number) => void;
+/**
+ * Writes observations [t0, t1) of every row i < n into `block`: row i's observation t goes to
+ * block[at + i * stride + (t − t0)]. Called once per chunk of observations, in order; must write every value.
+ */
+export type BlockFill = (block: Float64Array, at: number, stride: number, t0: number, t1: number) => void;
 
 /**
- * C = A·Bᵀ (n×n, row-major) for asset-major A and B (n rows of length T) whose rows are written straight into
- * WebAssembly memory by `fillA` / `fillB` (no intermediate copy; each call must write all T values of its row);
- * with `fillB` omitted, the symmetric Gram matrix A·Aᵀ (only its lower triangle is computed, then mirrored).
+ * C = A·Bᵀ (n×n, row-major) for asset-major A and B (n rows of T observations), whose observations are written by
+ * `fillA` / `fillB` straight into WebAssembly memory one chunk of TB observations at a time (no full copy of the
+ * data: a fresh memory page costs more than the arithmetic on it, so the kernel memory stays at the n×n result
+ * plus one n×TB chunk per operand, and the chunk stays in the L2 cache while all pairs of rows use it). With
+ * `fillB` omitted, the symmetric Gram matrix A·Aᵀ (only its lower triangle is computed, then mirrored unless
+ * `lowerOnly`: then the upper triangle is left 0).
  * Null when WebAssembly is unavailable (then nothing is filled).
  */
-export function simdProduct(n: number, T: number, fillA: RowFill, fillB?: RowFill): Float64Array | null {
+export function simdProduct(n: number, T: number, fillA: BlockFill, fillB?: BlockFill, lowerOnly = false): Float64Array | null {
   const np = (n + 3) & ~3;
-  const tp = T + (T & 1);
-  const rowsBytes = np * tp * 8;
-  const k = simdKernels(rowsBytes * (fillB ? 2 : 1) + np * np * 8);
+  const cBytes = np * np * 8;
+  const blockBytes = np * TB * 8;
+  const k = simdKernels(cBytes + blockBytes * (fillB ? 2 : 1));
   if (!k) return null;
   const { heap, product } = k;
-  // Rows padded with zeros to an even length, and zero rows up to a multiple of 4 (zeros add nothing).
-  const rows = (fill: RowFill, at: number): void => {
-    for (let i = 0; i < n; i++) {
-      fill(heap.subarray(at + i * tp, at + i * tp + T), i);
-      if (tp > T) heap[at + i * tp + T] = 0;
+  const aAt = cBytes, bAt = fillB ? cBytes + blockBytes : aAt;
+  // Rows n… of each chunk are zero (zero rows up to a multiple of 4 add nothing), written once per call.
+  heap.fill(0, aAt / 8 + n * TB, aAt / 8 + np * TB);
+  if (fillB) heap.fill(0, bAt / 8 + n * TB, bAt / 8 + np * TB);
+  heap.fill(0, 0, np * np);
+  // Many short kernel calls rather than one long one also let V8 switch from its baseline WebAssembly code to the
+  // optimized code (there is no on-stack replacement for WebAssembly).
+  for (let t0 = 0; t0 < T; t0 += TB) {
+    const t1 = Math.min(T, t0 + TB);
+    const len = t1 - t0, even = len + (len & 1); // an odd last chunk gets one zero observation
+    fillA(heap, aAt / 8, TB, t0, t1);
+    if (even > len) for (let i = 0; i < n; i++) heap[aAt / 8 + i * TB + len] = 0;
+    if (fillB) {
+      fillB(heap, bAt / 8, TB, t0, t1);
+      if (even > len) for (let i = 0; i < n; i++) heap[bAt / 8 + i * TB + len] = 0;
     }
-    heap.fill(0, at + n * tp, at + np * tp);
-  };
-  rows(fillA, 0);
-  const bAt = fillB ? rowsBytes : 0;
-  if (fillB) rows(fillB, rowsBytes / 8);
-  const cAt = rowsBytes * (fillB ? 2 : 1);
-  // Observations in chunks of TB: one chunk of every row (n·TB·8 bytes) stays in the L2 cache while all pairs of
-  // rows use it, instead of streaming whole rows from memory for every pair. Many short calls rather than one long
-  // one also let V8 switch from its baseline WebAssembly code to the optimized code (there is no on-stack
-  // replacement for WebAssembly).
-  heap.fill(0, cAt / 8, cAt / 8 + np * np);
-  for (let t0 = 0; t0 < tp; t0 += TB) {
-    const t1 = Math.min(tp, t0 + TB);
-    for (let i0 = 0; i0 < np; i0 += 4) product(0, bAt, np, tp, cAt, fillB ? 0 : 1, i0, i0 + 4, t0 * 8, t1 * 8);
+    for (let i0 = 0; i0 < np; i0 += 4) product(aAt, bAt, np, TB, 0, fillB ? 0 : 1, i0, i0 + 4, 0, even * 8);
   }
   const out = new Float64Array(n * n);
-  const c = cAt / 8;
   if (fillB) {
-    for (let i = 0; i < n; i++) out.set(heap.subarray(c + i * np, c + i * np + n), i * n);
+    for (let i = 0; i < n; i++) out.set(heap.subarray(i * np, i * np + n), i * n);
   } else {
-    for (let i = 0; i < n; i++) {
-      const ri = c + i * np;
-      for (let j = 0; j <= i; j++) {
-        const v = heap[ri + j];
-        out[i * n + j] = v;
-        out[j * n + i] = v;
-      }
-    }
+    for (let i = 0; i < n; i++) out.set(heap.subarray(i * np, i * np + i + 1), i * n); // lower triangle, row by row
+    if (!lowerOnly) mirrorLower(out, n);
   }
   return out;
+}
+
+/** Copies the lower triangle of the n×n row-major matrix onto the upper one, in 32×32 tiles (cache-friendly). */
+export function mirrorLower(m: Float64Array, n: number): void {
+  const TS = 32;
+  for (let i0 = 0; i0 < n; i0 += TS) {
+    const i1 = Math.min(n, i0 + TS);
+    for (let j0 = 0; j0 <= i0; j0 += TS) mirrorTile(m, n, i0, i1, j0, Math.min(i1, j0 + TS));
+  }
+}
+
+function mirrorTile(m: Float64Array, n: number, i0: number, i1: number, j0: number, j1: number): void {
+  for (let j = j0; j < j1; j++) {
+    const rj = j * n;
+    for (let i = Math.max(i0, j + 1); i < i1; i++) m[rj + i] = m[i * n + j];
+  }
 }
