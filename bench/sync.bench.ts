@@ -1,7 +1,8 @@
 // Sync benchmark (issue 4). A real sync server in its own process (SQLite book seeded with the demo generator,
 // seed 42) and Node RxDB clients (memory storage) in this process:
 //   1. initial sync: a fresh client (admin: sees the whole book, all ten collections) replicates everything
-//      through @aw/sync-client (RxDB replication, large gzip-compressed pull pages);
+//      through @aw/sync-client (RxDB replication, pull pages of 10,000 documents, uncompressed: the server is on
+//      loopback, where gzip only costs CPU); the bench fails (exit 1) when the client misses any generated document;
 //   2. edit propagation: two advisors of team demo (households only: open-source RxDB allows 13 collections per
 //      process); `edits` single-document edits on A, one at a time, each timed until B's database has it.
 //   3. with --chromium: the same initial sync as the desktop does it, in Debian Chromium (/usr/bin/chromium or
@@ -132,7 +133,8 @@ async function chromiumInitialSync(serverUrl: string): Promise<{ sec: number; do
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-async function main(): Promise<void> {
+/** Runs the benchmark; false when the fresh client did not end with every generated document. */
+async function main(): Promise<boolean> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aw-sync-bench-'));
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
@@ -160,7 +162,9 @@ async function main(): Promise<void> {
     const syncErrors: string[] = [];
     for (const [n, st] of Object.entries(full.repl.states)) {
       st!.error$.subscribe((e) => {
-        const msg = `${n}: ${String((e as Error).message ?? e).slice(0, 300)}`;
+        // RxDB's RC_PULL/RC_PUSH carry the handler's own errors in `parameters.errors`; those say what went wrong.
+        const inner = (e as { parameters?: { errors?: { message?: string }[] } }).parameters?.errors?.map((x) => x.message).join('; ');
+        const msg = `${n}: ${(inner || String((e as Error).message ?? e)).slice(0, 300)}`;
         syncErrors.push(msg);
         log(`replication error: ${msg}`);
       });
@@ -175,10 +179,11 @@ async function main(): Promise<void> {
     for (const n of BOOK_COLLECTION_NAMES) counts[n] = await (full.db.collections as any)[n].count().exec();
     const docs = Object.values(counts).reduce((a, b) => a + b, 0);
     const clientHeapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
-    // Completeness: the client must hold every generated document of the big collections.
+    // Completeness: the client must hold exactly the generated documents of every collection the generator makes
+    // (prices are left out: the server imports price history in the background). Incomplete = the bench fails.
     const generated = generateBook({ households: cfg.households, seed: 42 });
     const missing: Record<string, number> = {};
-    for (const n of ['households', 'accounts', 'lots', 'transactions'] as const) {
+    for (const n of ['teams', 'securities', 'models', 'households', 'accounts', 'lots', 'transactions'] as const) {
       const d = generated[n].length - counts[n];
       if (d !== 0) missing[n] = d;
     }
@@ -255,6 +260,7 @@ async function main(): Promise<void> {
         loadAvg1m: Number(loadavg()[0].toFixed(2)),
       }),
     );
+    return Object.keys(missing).length === 0;
   } finally {
     if (server) {
       server.child.kill('SIGTERM');
@@ -265,7 +271,10 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  (complete) => {
+    if (!complete) process.stderr.write('[sync] FAILED: the initial sync is incomplete (see "missing" above)\n');
+    process.exit(complete ? 0 : 1);
+  },
   (err) => {
     process.stderr.write(`[sync] failed: ${(err as Error).stack ?? err}\n`);
     process.exit(1);

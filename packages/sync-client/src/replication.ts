@@ -12,7 +12,7 @@ import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/rep
 import type { RxCollection, RxDatabase, RxReplicationPullStreamItem, RxReplicationWriteToMasterRow } from 'rxdb';
 import { BOOK_COLLECTION_NAMES, type BookCollectionName } from '@aw/domain';
 import { bookConflictHandlers } from './conflict-handlers.ts';
-import { SyncHttpError, requestJson, trimUrl } from './http.ts';
+import { SyncHttpError, isLoopbackUrl, requestJson, trimUrl } from './http.ts';
 import { openReplicationStream, type WebSocketCtor } from './replication-stream.ts';
 import { unpushedDocumentIds } from './pending-changes.ts';
 
@@ -49,6 +49,11 @@ export interface BookReplicationOptions {
   WebSocketImpl?: WebSocketCtor;
   fetchImpl?: typeof fetch;
   pullBatchSize?: number;
+  /**
+   * Ask for gzip-compressed pull pages. Default: yes, except for a server on this machine (loopback URL), where
+   * compression only costs CPU. Browsers decide Accept-Encoding themselves and ignore this.
+   */
+  compressPulls?: boolean;
   pushBatchSize?: number;
   /** Wait between retries of a failed pull/push, ms. Default 2000. */
   retryTimeMs?: number;
@@ -118,9 +123,11 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
     opts.onAuthError?.(err);
   };
 
+  const pullHeaders: Record<string, string> = (opts.compressPulls ?? !isLoopbackUrl(url)) ? {} : { 'Accept-Encoding': 'identity' };
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
     try {
-      const r = await requestJson<T>(method, `${url}${path}`, { token, body, fetchImpl: opts.fetchImpl });
+      const headers = method === 'GET' ? pullHeaders : undefined;
+      const r = await requestJson<T>(method, `${url}${path}`, { token, body, fetchImpl: opts.fetchImpl, headers });
       markOnline();
       return r;
     } catch (err) {
@@ -183,6 +190,7 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
             q.set('id', checkpoint.id);
           }
           const r = await call<{ documents: any[]; checkpoint: Checkpoint | null }>('GET', `${route}/pull?${q}`);
+          if (!Array.isArray(r?.documents)) throw new SyncHttpError(200, 'invalid_response', `pull of ${name}: the answer has no "documents" array`);
           return { documents: r.documents, checkpoint: r.checkpoint ?? checkpoint ?? { id: '', lwt: 0 } };
         },
       },

@@ -1,6 +1,11 @@
 // JSON responses that may be large (replication pulls of up to MAX_PULL_LIMIT documents, tens of MB): gzip them
 // when the client accepts it and the body is over `minBytes`. Level 1 (fastest): book JSON compresses ~8-10×
 // at level 1 already, and compression runs on libuv's thread pool, so the event loop keeps serving other requests.
+// Clients on the same machine ask for `identity` (sync-client does on loopback URLs): compressing for a loopback
+// socket only costs CPU on both ends.
+// A compressed answer closes its connection after the body (`Connection: close`). Node's fetch (undici) loses
+// the rest of a gzip body when the server's keep-alive timeout closes an idle connection before a busy client
+// has read it ("terminated: other side closed"); closing explicitly lets the client read to the end first.
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Request, Response } from 'express';
@@ -33,5 +38,6 @@ export async function sendJson(req: Request, res: Response, body: unknown, minBy
   const zipped = await gzipAsync(Buffer.from(text, 'utf8'), { level: 1 });
   res.setHeader('Content-Encoding', 'gzip');
   res.setHeader('Content-Length', String(zipped.length));
+  res.setHeader('Connection', 'close');
   res.end(zipped);
 }
