@@ -1,19 +1,22 @@
-// The UI side of the bulk rebalance: a pool of Comlink Web Workers (one per core, navigator.hardwareConcurrency)
+// The UI side of the bulk rebalance: a pool of Comlink Web Workers (cores − 1, at least one)
 // running the engine's job layer — accounts chunked by household (~1,000 per chunk), chunks run with bounded
 // concurrency, each chunk rebalanced in a worker and written back (one batch per chunk) before the next chunk
 // starts on that slot. With `lotStore` the worker reads the chunk's lots from the book's storage itself (the UI
 // thread never touches them); with `loadLots` the caller reads them and they travel packed in transferable typed
 // arrays. Progress, ETA and cancel come from runJob; cancelling terminates the workers (the only way to stop
-// CPU-bound work) and the next job starts fresh. The UI thread never computes a rebalance.
+// CPU-bound work) and the next job starts fresh. The UI thread never computes a rebalance. `readProposals` streams
+// the book's proposals to the review grid as slim listings, read by one more worker of the same kind (its
+// IndexedDB cursors never wait behind the UI thread's render tasks), page after page with the next page already
+// requested while the current one is shown.
 import * as Comlink from 'comlink';
 import type { Account, Household, TaxLot } from '@aw/domain';
 import {
   chunkByGroup, createWorkerPool, JobCancelledError, packChunk, runJob,
   type ChunkOutput, type JobSummary, type RebalanceChunk, type RebalanceJobContext, type WorkerPool,
 } from '@aw/engine/workers';
-import type { AccountsChunk, JobProgress, LotStoreRef, RebalanceWorkerApi } from './rebalance-types.ts';
+import type { AccountsChunk, JobProgress, LotStoreRef, ProposalListing, ProposalStoreRef, RebalanceWorkerApi } from './rebalance-types.ts';
 
-export type { ChunkOutput, ChunkProposal, JobProgress, LotStoreRef, RebalanceJobContext } from './rebalance-types.ts';
+export type { ChunkOutput, ChunkProposal, JobProgress, LotStoreRef, ProposalListing, ProposalStoreRef, RebalanceJobContext } from './rebalance-types.ts';
 export type { JobSummary } from '@aw/engine/workers';
 export { JobCancelledError };
 
@@ -36,10 +39,36 @@ export interface BulkRebalanceInput {
   signal?: AbortSignal;
 }
 
+export interface ReadProposalsOptions {
+  /** Listings per page (default 2,000). */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
 export interface RebalanceRunner {
   readonly size: number;
   run(input: BulkRebalanceInput): Promise<JobSummary>;
+  /**
+   * Reads every live proposal of the store with an id after `afterId` ('' = all) in id order, calling `onPage`
+   * with each page; resolves with the count read. Aborting stops it (resolves with the count so far).
+   */
+  readProposals(ref: ProposalStoreRef, afterId: string, onPage: (listings: ProposalListing[]) => void, opts?: ReadProposalsOptions): Promise<number>;
   terminate(): void;
+}
+
+class ReadAbortedError extends Error {
+  override name = 'ReadAbortedError';
+}
+
+/** `p`, or a ReadAbortedError as soon as `signal` aborts (a terminated worker never answers). */
+function unlessAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new ReadAbortedError('aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ReadAbortedError('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 interface Task {
@@ -64,7 +93,10 @@ export function groupByHousehold(accounts: readonly Account[]): Account[] {
 }
 
 export function createRebalanceRunner(opts: { size?: number; createWorker?: () => Worker } = {}): RebalanceRunner {
-  const size = Math.max(1, opts.size ?? (typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 2) ?? 2);
+  // One core stays with the UI thread (cores − 1 workers, at least one): on 2 cores, two busy workers stretch every
+  // UI task two- to threefold, and the job is bound by reading and writing, not by computing.
+  const cores = (typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 2) || 2;
+  const size = Math.max(1, opts.size ?? cores - 1);
   const createWorker = opts.createWorker
     ?? (() => new Worker(new URL('./rebalance.worker.ts', import.meta.url), { type: 'module', name: 'rebalance' }));
   let pool: WorkerPool<Task, ChunkOutput> | null = null;
@@ -111,7 +143,8 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
       input.signal?.addEventListener('abort', onAbort, { once: true });
       try {
         return await runJob({
-          chunks: ranges, sizeOf: (r) => r.end - r.start, concurrency: p.size, signal: input.signal,
+          // One chunk more than workers: a chunk computes while the last one is written on the UI thread.
+          chunks: ranges, sizeOf: (r) => r.end - r.start, concurrency: p.size + 1, signal: input.signal,
           execute: async (r) => {
             const slice = accounts.slice(r.start, r.end);
             const hh = [...new Set(slice.map((a) => a.householdId))].map((id) => {
@@ -140,6 +173,33 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
       } finally {
         input.signal?.removeEventListener('abort', onAbort);
       }
+    },
+    async readProposals(ref, afterId, onPage, opts = {}) {
+      const pageSize = Math.max(1, opts.pageSize ?? 2000);
+      const worker = createWorker();
+      const remote = Comlink.wrap<RebalanceWorkerApi>(worker);
+      let n = 0;
+      try {
+        let next = remote.readProposals(ref, afterId, pageSize);
+        for (;;) {
+          const page = await unlessAborted(next, opts.signal);
+          // The next page is read while this one is shown.
+          if (page.next !== null) {
+            next = remote.readProposals(ref, page.next, pageSize);
+            next.catch(() => undefined); // awaited on the next turn; never an unhandled rejection meanwhile
+          }
+          if (page.listings.length > 0) onPage(page.listings);
+          n += page.listings.length;
+          if (page.next === null) break;
+        }
+        await unlessAborted(remote.closeProposals(), opts.signal);
+      } catch (err) {
+        if (!(err instanceof ReadAbortedError)) throw err;
+      } finally {
+        remote[Comlink.releaseProxy]();
+        worker.terminate();
+      }
+      return n;
     },
     terminate: kill,
   };

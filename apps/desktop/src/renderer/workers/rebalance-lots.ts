@@ -1,10 +1,12 @@
 // Reading a chunk's tax lots inside the rebalance worker, straight from the book's RxDB storage (the same
 // IndexedDB database the UI's RxDB writes, opened read-only through RxDB's public storage interface), so the UI
 // thread never reads or copies the ~40 lots per account a bulk job needs. One indexed query per household (the
-// lots index on [householdId, symbol]), all of a chunk's households at once. Read-only: writes stay with the UI's
-// RxDB so its change events and caches stay right.
+// lots index on [householdId, symbol]), all of a chunk's households at once; on Dexie (the app) one IndexedDB
+// getAll per household over that index in one transaction, not a cursor round trip per lot (rebalance-idb.ts).
+// Read-only: writes stay with the UI's RxDB so its change events and caches stay right.
 import { normalizeMangoQuery, prepareQuery, type RxDocumentData, type RxJsonSchema, type RxStorage, type RxStorageInstance } from 'rxdb';
 import type { TaxLot } from '@aw/domain';
+import { dexieBackend, dexieIndexName, getAllRanges, isLive, prefixRange } from './rebalance-idb.ts';
 
 /** Where the book's lots live: the RxDB database name and the lots collection's (filled) schema. */
 export interface LotStoreRef {
@@ -30,13 +32,19 @@ export async function openLotReader(storage: RxStorage<any, any>, ref: LotStoreR
     });
     return prepareQuery<RxDocumentData<TaxLot>>(ref.schema, q);
   };
+  const idb = await dexieBackend(instance);
+  const index = (ref.schema.indexes ?? []).map((i) => (Array.isArray(i) ? i : [i]) as string[])
+    .find((i) => i[0] === '_deleted' && i[1] === 'householdId');
+  const fast = idb && index ? { idb, index: dexieIndexName(index) } : null;
   return {
     async read(householdIds, accountIds) {
-      const results = await Promise.all(householdIds.map((id) => instance.query(byHousehold(id))));
+      const results = fast
+        ? await getAllRanges<RxDocumentData<TaxLot>>(fast.idb, fast.index, householdIds.map((id) => prefixRange(['0', id])))
+        : (await Promise.all(householdIds.map((id) => instance.query(byHousehold(id))))).map((r) => r.documents);
       const out: TaxLot[] = [];
-      for (const r of results) {
-        for (const d of r.documents) {
-          if (!accountIds.has(d.accountId)) continue;
+      for (const docs of results) {
+        for (const d of docs) {
+          if (!accountIds.has(d.accountId) || !isLive(d)) continue;
           out.push({ id: d.id, teamId: d.teamId, householdId: d.householdId, accountId: d.accountId, symbol: d.symbol, quantity: d.quantity,
             costBasisCents: d.costBasisCents, acquiredDate: d.acquiredDate, holdingPeriodStart: d.holdingPeriodStart,
             washSaleAdjustmentCents: d.washSaleAdjustmentCents, updatedAt: d.updatedAt });

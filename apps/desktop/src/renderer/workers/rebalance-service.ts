@@ -1,12 +1,14 @@
 // The bulk rebalance worker's API (runs inside a Web Worker; plain data in, plain data out): the job context once
 // per job (security master, one batched price map, models, options, and where the book's lots are stored), then
 // chunks of ~1,000 accounts — either with their lots packed as transferred typed arrays, or as accounts only, the
-// worker reading their lots from the book's storage itself so the UI thread never touches them. Errors cross the
+// worker reading their lots from the book's storage itself so the UI thread never touches them. Also the review
+// grid's first load: the book's proposals as slim listings, page by page (rebalance-rows.ts). Errors cross the
 // boundary as {code, message}.
 import type { RxStorage } from 'rxdb';
 import type { TaxLot } from '@aw/domain';
 import { packChunk, prepareJobContext, rebalanceChunk, type PreparedJobContext } from '@aw/engine/workers';
 import { openLotReader, type LotReader } from './rebalance-lots.ts';
+import { openProposalReader, type ProposalReader } from './rebalance-rows.ts';
 import type { RebalanceWorkerApi } from './rebalance-types.ts';
 
 const boundaryError = (err: unknown, code: string) => {
@@ -18,7 +20,28 @@ const boundaryError = (err: unknown, code: string) => {
 export function createRebalanceService(opts: { storage?: () => RxStorage<any, any> } = {}): RebalanceWorkerApi {
   let ctx: PreparedJobContext | null = null;
   let reader: { key: string; reader: Promise<LotReader> } | null = null;
+  let proposals: { key: string; reader: Promise<ProposalReader> } | null = null;
   return {
+    async readProposals(ref, afterId, limit) {
+      if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
+      const key = `${ref.databaseName}/${ref.collectionName}`;
+      if (proposals?.key !== key) {
+        const old = proposals;
+        proposals = { key, reader: openProposalReader(opts.storage(), ref) };
+        if (old) void old.reader.then((r) => r.close()).catch(() => undefined);
+      }
+      try {
+        return await (await proposals.reader).page(afterId, limit);
+      } catch (err) {
+        proposals = null;
+        throw boundaryError(err, 'proposals_unavailable');
+      }
+    },
+    async closeProposals() {
+      const old = proposals;
+      proposals = null;
+      if (old) await (await old.reader).close();
+    },
     async init(context, lots) {
       ctx = prepareJobContext(context);
       if (!lots) return;

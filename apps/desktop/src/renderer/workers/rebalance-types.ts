@@ -2,8 +2,9 @@
 import type { Account, Household } from '@aw/domain';
 import type { ChunkOutput, ChunkProposal, JobProgress, RebalanceChunk, RebalanceJobContext } from '@aw/engine/workers';
 import type { LotStoreRef } from './rebalance-lots.ts';
+import type { ProposalListing, ProposalPage, ProposalStoreRef } from './rebalance-rows.ts';
 
-export type { ChunkOutput, ChunkProposal, JobProgress, RebalanceChunk, RebalanceJobContext, LotStoreRef };
+export type { ChunkOutput, ChunkProposal, JobProgress, RebalanceChunk, RebalanceJobContext, LotStoreRef, ProposalListing, ProposalPage, ProposalStoreRef };
 
 /** A chunk whose lots the worker reads itself (from the book's storage given to init). */
 export interface AccountsChunk {
@@ -19,4 +20,8 @@ export interface RebalanceWorkerApi {
   run(chunk: RebalanceChunk): ChunkOutput;
   /** A chunk of accounts: lots read in the worker (one indexed query per household), then rebalanced. */
   runAccounts(chunk: AccountsChunk): Promise<ChunkOutput>;
+  /** The live proposals among the next `limit` after `afterId` ('' = first page) in id order, as review listings. */
+  readProposals(ref: ProposalStoreRef, afterId: string, limit: number): Promise<ProposalPage>;
+  /** Closes the proposals reader (end of the review's first load). */
+  closeProposals(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // The rebalance screen: the bulk job bar over the review — group-by (none / model / household), filters (text,
 // status, warnings only), the proposals grid or the grouped summary, bulk submit of the selected drafts, and the
 // trade drawer beside the grid.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 import { PROPOSAL_STATUSES } from '@aw/domain';
 import { useApp, useAppStore } from '../../stores/app-store.ts';
 import { useRebalanceController } from './controller-context.ts';
@@ -24,7 +24,9 @@ export function RebalanceScreen() {
   const [counts, setCounts] = useState({ shown: 0, total: 0 });
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  useEffect(() => { void controller.ensureLoaded(); }, [controller]);
+  // A layout effect: the first page is requested before the grid's own (passive) effect builds the grid, so the
+  // worker reads while the grid is created.
+  useLayoutEffect(() => { void controller.ensureLoaded(); }, [controller]);
   const onCountChange = useCallback((shown: number, total: number) => setCounts((c) => (c.shown === shown && c.total === total ? c : { shown, total })), []);
   const filter: ReviewFilter = { text, status, warningsOnly, group: groupFilter };
 

@@ -3,9 +3,11 @@
 // as AG Grid transactions (applyTransactionAsync batches them), never as a new 100,000-row array. Checkbox
 // selection of draft proposals (select-all takes the filtered rows); a row click opens the trade drawer.
 // The grid is AG Grid's own DOM renderer (createGrid), not ag-grid-react: React-rendered rows and cells cost
-// 100–200 ms of main-thread time per fast scroll step at this size, the DOM renderer a fraction of that.
+// 100–200 ms of main-thread time per fast scroll step at this size, the DOM renderer a fraction of that. Every
+// cell is plain text (formatters and CSS classes: no cell renderers, no tooltips) and only 4 rows are rendered
+// beyond the viewport: a fast scroll step builds ~20 new rows, and each cell component costs.
 import { useEffect, useRef } from 'react';
-import { createGrid, type ColDef, type GetRowIdParams, type GridApi, type GridOptions, type ICellRendererParams, type IRowNode,
+import { createGrid, type ColDef, type GetRowIdParams, type GridApi, type GridOptions, type IRowNode,
   type RowSelectionOptions } from 'ag-grid-community';
 import { gridTheme } from '../../grid/ag-grid.ts';
 import { gainClass, percent } from '../../grid/format.ts';
@@ -35,18 +37,11 @@ const driftCol = (field: keyof ReviewRow, headerName: string): ColDef<ReviewRow>
   valueFormatter: (p) => percent(p.value as number),
 });
 
-function statusBadge(p: ICellRendererParams<ReviewRow, string>): HTMLElement {
-  const badge = document.createElement('span');
-  badge.className = `badge ${p.value ?? ''}`;
-  badge.textContent = p.value ?? '';
-  return badge;
-}
-
 const columns: ColDef<ReviewRow>[] = [
   { field: 'account', headerName: 'Account', filter: 'agTextColumnFilter', flex: 1.2, minWidth: 150 },
   { field: 'household', headerName: 'Household', filter: 'agTextColumnFilter', flex: 1.2, minWidth: 150 },
   { field: 'model', headerName: 'Model', filter: 'agTextColumnFilter', flex: 1, minWidth: 130 },
-  { field: 'status', headerName: 'Status', width: 100, filter: 'agTextColumnFilter', cellRenderer: statusBadge },
+  { field: 'status', headerName: 'Status', width: 100, filter: 'agTextColumnFilter', cellClass: (p) => `status-cell ${p.value as string}` },
   driftCol('driftBefore', 'Drift before'),
   driftCol('driftAfter', 'Drift after'),
   { field: 'trades', headerName: 'Trades', width: 80, type: 'rightAligned', filter: 'agNumberColumnFilter', cellClass: 'num' },
@@ -54,7 +49,7 @@ const columns: ColDef<ReviewRow>[] = [
   moneyCol('sellCents', 'Sells'),
   moneyCol('estGainCents', 'Est. gain', { valueFormatter: (p) => reviewMoney(p.value as number, true), cellClass: (p) => `num ${gainClass(p.value as number)}` }),
   moneyCol('estTaxCents', 'Est. tax', { width: 110 }),
-  { field: 'warnings', headerName: 'Warnings', filter: 'agTextColumnFilter', flex: 1.4, minWidth: 160, tooltipField: 'warnings', cellClass: 'warn-cell' },
+  { field: 'warnings', headerName: 'Warnings', filter: 'agTextColumnFilter', flex: 1.4, minWidth: 160, cellClass: 'warn-cell' },
 ];
 
 // Grid options shared by every mount; the grid is created once per mount and later changes go through the API
@@ -108,10 +103,11 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
         if ((e.event?.target as HTMLElement | null)?.closest('.ag-selection-checkbox')) return;
         if (e.data) store.getState().openTradeDrawer(e.data.id);
       },
-      asyncTransactionWaitMillis: 100,
+      // Each applied batch re-runs the row pipeline over every row (~100,000): a few large batches, not many small.
+      asyncTransactionWaitMillis: 500,
       animateRows: false,
       suppressCellFocus: true,
-      tooltipShowDelay: 300,
+      rowBuffer: 4,
     };
     let seen = store.getState().rebalance.change.seq;
     const a = createGrid(host.current!, options);

@@ -1,12 +1,14 @@
-// The rebalance screen's runtime: owns the worker runner, keeps the review rows in step with RxDB (first a paged
-// read of every proposal, then the collection's change events — the bulk job's inserts, submits and the statuses
-// replication brings), and exposes the commands the UI calls: start / cancel a bulk job, submit a selection,
-// read one proposal for the trade drawer. `stop()` ends the subscription and the workers (effect cleanup).
+// The rebalance screen's runtime: owns the worker runner, keeps the review rows in step with RxDB (first every
+// proposal — a first screenful read here in one IndexedDB request so the grid paints at once, the rest streamed
+// from a worker in pages — then the collection's change events: the bulk job's inserts, submits and the statuses
+// replication brings), and exposes the commands the UI calls: start / cancel a bulk job, submit a selection, read
+// one proposal for the trade drawer. `stop()` ends the subscription and the workers (effect cleanup).
 import type { Proposal } from '@aw/domain';
 import type { BookDatabase } from '../../db/book-db.ts';
 import type { AppStore } from '../../stores/app-store.ts';
-import { createRebalanceRunner, type RebalanceRunner } from '../../workers/rebalance-client.ts';
-import { loadProposalRows, runBulkRebalance, submitProposals, type AccountScope, type BulkJobResult } from './rebalance-job.ts';
+import { createRebalanceRunner, type ProposalListing, type RebalanceRunner } from '../../workers/rebalance-client.ts';
+import { proposalReaderOf } from '../../workers/rebalance-rows.ts';
+import { proposalStoreOf, runBulkRebalance, submitProposals, type AccountScope, type BulkJobResult } from './rebalance-job.ts';
 import { nameLookup, reviewRow, type NameLookup, type ReviewRow } from './review-rows.ts';
 
 export interface RebalanceController {
@@ -18,6 +20,9 @@ export interface RebalanceController {
   proposal(id: string): Promise<Proposal | null>;
   stop(): void;
 }
+
+/** Proposals read on the UI thread before the worker streams the rest: a screenful and then some. */
+const FIRST_PAGE = 100;
 
 export function createRebalanceController(deps: { db: BookDatabase; store: AppStore; runner?: RebalanceRunner }): RebalanceController {
   const { db, store } = deps;
@@ -57,12 +62,20 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
     ensureLoaded() {
       loading ??= (async () => {
         lookup = names();
-        await loadProposalRows(db, lookup, (rows, first) => {
-          const fresh = rows.filter((r) => !known.has(r.id));
-          for (const r of fresh) known.add(r.id);
-          if (first) act().rebalanceRowsReset([...act().rebalance.rows.filter((r) => known.has(r.id)), ...fresh]);
-          else act().rebalanceRowsAdded(fresh);
-        }, { signal: stopCtrl.signal });
+        const l = lookup;
+        const fresh = (listings: ProposalListing[]) => {
+          const rows = listings.filter((p) => !known.has(p.id)).map((p) => reviewRow(p, l));
+          for (const r of rows) known.add(r.id);
+          return rows;
+        };
+        // The first screenful here (one IndexedDB request), the rest from a worker.
+        const reader = await proposalReaderOf(db.proposals.internalStorageInstance, db.proposals.schema.jsonSchema);
+        const first = await reader.page('', FIRST_PAGE);
+        if (stopCtrl.signal.aborted) return;
+        act().rebalanceRowsReset([...act().rebalance.rows.filter((r) => known.has(r.id)), ...fresh(first.listings)]);
+        if (first.next === null) return;
+        await runner.readProposals(proposalStoreOf(db), first.next, (listings) => act().rebalanceRowsAdded(fresh(listings)),
+          { signal: stopCtrl.signal });
       })();
       return loading;
     },

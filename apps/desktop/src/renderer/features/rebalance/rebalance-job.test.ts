@@ -14,7 +14,7 @@ import { openTestDb, smallBook } from '../../test-support.ts';
 import { createRebalanceRunner, type RebalanceRunner } from '../../workers/rebalance-client.ts';
 import { createRebalanceService } from '../../workers/rebalance-service.ts';
 import { createRebalanceController } from './rebalance-controller.ts';
-import { jobContext, runBulkRebalance, selectAccounts } from './rebalance-job.ts';
+import { jobContext, proposalStoreOf, runBulkRebalance, selectAccounts } from './rebalance-job.ts';
 
 function inProcessRunner(size = 2): RebalanceRunner {
   return createRebalanceRunner({
@@ -194,5 +194,27 @@ describe('review rows and submit (controller)', () => {
     cleanups.unshift(() => controller.stop());
     await controller.ensureLoaded();
     expect(store2.getState().rebalance.rows.length).toBe(result.proposals);
+  });
+
+  it('a worker streams the proposals after a given id in pages, each once and in id order, until aborted', async () => {
+    const { db, store } = await setup(8);
+    const runner = inProcessRunner(2);
+    cleanups.unshift(() => runner.terminate());
+    const result = await runBulkRebalance({ db, store, runner }, { kind: 'drifted' }, new AbortController().signal);
+    expect(result.proposals).toBeGreaterThan(12);
+    const ids = (await db.proposals.find({ sort: [{ id: 'asc' }] }).exec()).map((d) => d.primary);
+    const ref = proposalStoreOf(db);
+    const pages: string[][] = [];
+    const n = await runner.readProposals(ref, ids[1]!, (l) => pages.push(l.map((p) => p.id)), { pageSize: 5 });
+    expect(n).toBe(ids.length - 2);
+    expect(pages.flat()).toEqual(ids.slice(2));
+    expect(pages.slice(0, -1).every((p) => p.length === 5)).toBe(true);
+    expect(pages.flat().length).toBe(n);
+
+    const ctrl = new AbortController();
+    const seen: string[] = [];
+    const partial = await runner.readProposals(ref, '', (l) => { seen.push(...l.map((p) => p.id)); ctrl.abort(); }, { pageSize: 5, signal: ctrl.signal });
+    expect(partial).toBe(5);
+    expect(seen).toEqual(ids.slice(0, 5));
   });
 });

@@ -3,14 +3,16 @@
 // pool (the workers read each chunk's lots from the book's storage themselves) and writes each chunk's proposals
 // to RxDB as status 'draft' (only accounts that need trades) in a few bulkInserts of `writeBatch` documents with a
 // yield to the UI between them, so no write is one long main-thread task. Rows stream into the store as chunks
-// finish. Also: reading proposals page by page for the review grid and submitting a selection in one bulk write.
+// finish. Also: submitting a selection in one bulk write.
 // Money integer cents; times ms.
 import type { Account, DailyPrice, Household, Model, Proposal, Security, TaxLot } from '@aw/domain';
+import type { RxStorageInstance } from 'rxdb';
 import type { BookDatabase } from '../../db/book-db.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import {
-  JobCancelledError, type ChunkOutput, type ChunkProposal, type LotStoreRef, type RebalanceJobContext, type RebalanceRunner,
+  JobCancelledError, type ChunkOutput, type ChunkProposal, type LotStoreRef, type ProposalStoreRef, type RebalanceJobContext, type RebalanceRunner,
 } from '../../workers/rebalance-client.ts';
+import { readAllLive } from '../../workers/rebalance-idb.ts';
 import { reviewRow, type NameLookup, type ReviewRow } from './review-rows.ts';
 
 export type AccountScope =
@@ -113,6 +115,11 @@ export function lotStoreOf(db: BookDatabase): LotStoreRef {
   return { databaseName: db.name, collectionName: db.lots.name, schema: db.lots.schema.jsonSchema };
 }
 
+/** Where a worker finds the book's proposals (the review grid's first load). */
+export function proposalStoreOf(db: BookDatabase): ProposalStoreRef {
+  return { databaseName: db.name, collectionName: db.proposals.name, schema: db.proposals.schema.jsonSchema };
+}
+
 export interface BulkJobResult { status: 'done' | 'cancelled' | 'error'; proposals: number; accounts: number; seconds: number; message: string }
 
 /** Runs one bulk job; the caller's AbortController cancels it. Never throws: the outcome is in the store and the result. */
@@ -131,8 +138,8 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
     accountsDone: 0, chunksDone: 0, chunksTotal: 0, elapsedMs: 0, etaMs: NaN, proposalsWritten: 0, workers: runner.size,
   });
   try {
-    const [securityDocs, priceDocs] = await Promise.all([db.securities.find().exec(), db.prices.find().exec()]);
-    const context = jobContext(securityDocs.map((d) => d.toJSON() as Security), priceDocs.map((d) => d.toJSON() as DailyPrice), models);
+    const [securities, prices] = await Promise.all([allDocs<Security>(db.securities), allDocs<DailyPrice>(db.prices)]);
+    const context = jobContext(securities, prices, models);
     const jobId = `rb${now().toString(36)}`;
     act().rebalanceJobUpdate({ status: 'running', message: '' });
     const summary = await runner.run({
@@ -177,26 +184,11 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
 const yieldToUi = () => new Promise<void>((r) => setTimeout(r, 0));
 
 /**
- * Reads every proposal page by page (primary-key ranges, no skip): the first page small so the grid paints at
- * once, the rest appended between short tasks. `onPage` gets each page's rows.
+ * Every document of a small collection (security master, latest prices). On IndexedDB one getAll request: RxDB's
+ * Dexie query walks a cursor, one event-loop turn per document, and during a scroll each turn waits for a frame.
  */
-export async function loadProposalRows(db: BookDatabase, names: NameLookup, onPage: (rows: ReviewRow[], first: boolean) => void,
-  opts: { pageSize?: number; firstPage?: number; signal?: AbortSignal } = {}): Promise<number> {
-  let last = '';
-  let n = 0;
-  let first = true;
-  while (!opts.signal?.aborted) {
-    const limit = first ? (opts.firstPage ?? 200) : (opts.pageSize ?? 2000);
-    const docs = await db.proposals.find({ selector: last ? { id: { $gt: last } } : {}, sort: [{ id: 'asc' }], limit }).exec();
-    if (opts.signal?.aborted) break;
-    onPage(docs.map((d) => reviewRow(d._data as unknown as Proposal, names)), first);
-    first = false;
-    n += docs.length;
-    if (docs.length < limit) break;
-    last = docs[docs.length - 1]!.primary;
-    await yieldToUi();
-  }
-  return n;
+async function allDocs<T>(collection: { internalStorageInstance: RxStorageInstance<any, any, any>; find(): { exec(): Promise<Array<{ toJSON(): unknown }>> } }): Promise<T[]> {
+  return (await readAllLive<T>(collection.internalStorageInstance)) ?? (await collection.find().exec()).map((d) => d.toJSON() as T);
 }
 
 export class SubmitError extends Error {

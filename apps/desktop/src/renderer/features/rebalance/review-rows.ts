@@ -2,6 +2,7 @@
 // "group by" selector shows (AG Grid community has no row grouping, so groups are aggregated here: one parent row
 // per model or household, drilled into by filtering the detail grid). Money in integer cents; drift as weights.
 import type { Account, Household, Model, Proposal, ProposalStatus } from '@aw/domain';
+import type { ProposalListing } from '../../workers/rebalance-client.ts';
 
 export interface ReviewRow {
   id: string;
@@ -41,12 +42,13 @@ export function nameLookup(accounts: readonly Account[], households: readonly Ho
   };
 }
 
-export function reviewRow(p: ProposalSummary, names: NameLookup): ReviewRow {
+/** The row of a proposal: a whole document (change events) or a worker's listing (first load). */
+export function reviewRow(p: ProposalSummary | ProposalListing, names: NameLookup): ReviewRow {
   return {
     id: p.id, accountId: p.accountId, account: names.accounts.get(p.accountId)?.name ?? p.accountId,
     householdId: p.householdId, household: names.households.get(p.householdId)?.name ?? p.householdId,
     modelId: p.modelId, model: names.models.get(p.modelId)?.name ?? (p.modelId || '(no model)'),
-    status: p.status, driftBefore: p.driftBefore, driftAfter: p.driftAfter, trades: p.trades.length,
+    status: p.status, driftBefore: p.driftBefore, driftAfter: p.driftAfter, trades: 'tradeCount' in p ? p.tradeCount : p.trades.length,
     buyCents: p.buyCents, sellCents: p.sellCents, estGainCents: p.estGainCents, estTaxCents: p.estTaxCents,
     warnings: p.warnings.join(' · '), warningCount: p.warnings.length, createdAt: p.createdAt,
   };

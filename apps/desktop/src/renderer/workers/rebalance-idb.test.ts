@@ -1,0 +1,92 @@
+// The rebalance workers' IndexedDB fast path against RxDB's own queries, on a real RxDB book in Dexie storage over
+// fake-indexeddb (the app's storage layout): every lot of each household and every live proposal, deleted
+// documents left out, pages that join up with no gap or repeat, and the small collections read whole.
+import 'fake-indexeddb/auto';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Proposal, Security } from '@aw/domain';
+import { openBookDb, type BookDatabase } from '../db/book-db.ts';
+import { writeBook } from '../db/seed.ts';
+import { smallBook } from '../test-support.ts';
+import { dexieBackend, readAllLive } from './rebalance-idb.ts';
+import { openLotReader } from './rebalance-lots.ts';
+import { openProposalReader, proposalListing, proposalReaderOf } from './rebalance-rows.ts';
+
+const storage = () => getRxStorageDexie({ indexedDB, IDBKeyRange });
+let n = 0;
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
+
+async function bookWithProposals(count: number): Promise<BookDatabase> {
+  const db = await openBookDb(storage(), { name: `idb-test-${Date.now()}-${n++}`, multiInstance: false });
+  cleanups.push(() => db.remove());
+  const book = smallBook(4);
+  await writeBook(db, book);
+  const docs: Proposal[] = [];
+  for (let k = 0; k < count; k++) {
+    const a = book.accounts[k % book.accounts.length]!;
+    docs.push({ id: `p-${String((k * 7919) % count).padStart(4, '0')}`, teamId: a.teamId, householdId: a.householdId, accountId: a.id, modelId: a.modelId,
+      authorId: 'u-alice', status: 'draft', reason: 'Drift.', accountRevision: 0,
+      trades: Array.from({ length: k % 3 }, () => ({ symbol: 'AAPL', side: 'buy' as const, quantity: 1, price: 100, amountCents: 10000, lotIds: [], estGainCents: 0, reason: 'Under.' })),
+      driftBefore: 0.1, driftAfter: 0.01, buyCents: k, sellCents: 0, estGainCents: 0, estTaxCents: 0, warnings: k % 5 === 0 ? ['w'] : [],
+      approverId: '', decidedAt: 0, executedAt: 0, batchId: '', createdAt: 1, updatedAt: 1 });
+  }
+  await db.proposals.bulkInsert(docs);
+  return db;
+}
+
+describe('IndexedDB reads of the rebalance workers', () => {
+  it('pages through every live proposal in id order, as RxDB lists them, skipping deleted ones', async () => {
+    const db = await bookWithProposals(53);
+    await db.proposals.findByIds(['p-0003', 'p-0040']).exec().then((m) => Promise.all([...m.values()].map((d) => d.remove())));
+    const expected = (await db.proposals.find({ sort: [{ id: 'asc' }] }).exec()).map((d) => proposalListing(d.toJSON() as Proposal));
+    expect(expected).toHaveLength(51);
+
+    const ref = { databaseName: db.name, collectionName: db.proposals.name, schema: db.proposals.schema.jsonSchema };
+    const reader = await openProposalReader(storage(), ref);
+    cleanups.unshift(() => reader.close());
+    expect(await dexieBackend(db.proposals.internalStorageInstance)).not.toBeNull();
+    const seen = [];
+    let after = '';
+    let pages = 0;
+    for (;;) {
+      const page = await reader.page(after, 10);
+      seen.push(...page.listings);
+      pages++;
+      if (page.next === null) break;
+      after = page.next;
+    }
+    expect(pages).toBe(6); // 53 stored (tombstones included) in pages of 10
+    expect(seen).toEqual(expected);
+    // The UI thread's own instance gives the same first page.
+    const first = await (await proposalReaderOf(db.proposals.internalStorageInstance, db.proposals.schema.jsonSchema)).page('', 10);
+    expect(first.listings).toEqual(seen.slice(0, first.listings.length));
+  });
+
+  it('reads each household\'s lots of the chosen accounts, the same lots an RxDB query finds', async () => {
+    const db = await bookWithProposals(0);
+    const accounts = (await db.accounts.find().exec()).map((d) => d.toJSON());
+    const households = [...new Set(accounts.map((a) => a.householdId))];
+    const chosen = new Set(accounts.filter((_, i) => i % 2 === 0).map((a) => a.id));
+    const gone = (await db.lots.findOne({ selector: { accountId: { $in: [...chosen] } } }).exec())!;
+    await gone.remove();
+    const reader = await openLotReader(storage(), { databaseName: db.name, collectionName: db.lots.name, schema: db.lots.schema.jsonSchema });
+    cleanups.unshift(() => reader.close());
+    const lots = await reader.read(households, chosen);
+    const expected = (await db.lots.find({ selector: { accountId: { $in: [...chosen] } } }).exec()).map((d) => d.toJSON());
+    expect(lots.length).toBe(expected.length);
+    expect(lots.length).toBeGreaterThan(10);
+    expect(lots.some((l) => l.id === gone.id)).toBe(false);
+    const byId = new Map(lots.map((l) => [l.id, l]));
+    for (const l of expected) expect(byId.get(l.id)).toEqual(l);
+  });
+
+  it('reads a small collection whole, without RxDB\'s bookkeeping fields', async () => {
+    const db = await bookWithProposals(0);
+    const all = await readAllLive<Security>(db.securities.internalStorageInstance);
+    const expected = (await db.securities.find().exec()).map((d) => d.toJSON() as Security);
+    expect(all).not.toBeNull();
+    expect(new Map(all!.map((s) => [s.symbol, s]))).toEqual(new Map(expected.map((s) => [s.symbol, s])));
+    expect(Object.keys(all![0]!).some((k) => k.startsWith('_'))).toBe(false);
+  });
+});
