@@ -62,12 +62,12 @@ async function main(): Promise<void> {
     const recorder = await recordMainThread(browser, page, { saveTo: profileDir ? join(profileDir, 'ui-bulk.trace.json') : undefined });
     log(`ui: first row painted in ${paint.firstPaintMs.toFixed(0)} ms; all ${data.proposals} rows in ${paint.allRowsMs.toFixed(0)} ms; bulk rebalance while scrolling…`);
     const bulk = await page.evaluate(() => (window as any).bench.bulk()) as
-      { seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number; status: string; scrolls: number;
+      { seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number; status: string; message: string; scrolls: number;
         phases: string[]; workers: number };
     for (const p of bulk.phases) log(`ui: bulk ${p}`);
     const cpu = await recorder.stop();
     if (profiler) log(await profiler.stop(join(profileDir!, 'ui-bulk.cpuprofile')));
-    if (bulk.status !== 'done') throw new Error(`bulk rebalance ended '${bulk.status}'`);
+    if (bulk.status !== 'done') throw new Error(`bulk rebalance ended '${bulk.status}': ${bulk.message}`);
     // The grid applies row transactions in batches (asyncTransactionWaitMillis): give the last batch time to land.
     const totalRows = data.proposals + bulk.proposals;
     const want = `of ${totalRows.toLocaleString('en-US')} proposals`;

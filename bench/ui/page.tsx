@@ -84,7 +84,7 @@ function scroller(): HTMLElement | null {
 }
 
 async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number;
-  status: string; scrolls: number; phases: string[]; workers: number }> {
+  status: string; message: string; scrolls: number; phases: string[]; workers: number }> {
   const durations: number[] = [];
   const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) durations.push(e.duration); });
   obs.observe({ type: 'longtask', buffered: false });
@@ -116,7 +116,7 @@ async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTas
   obs.takeRecords().forEach((e) => durations.push(e.duration));
   obs.disconnect();
   return { seconds, longestTaskMs: Math.max(0, ...durations), longTasks: durations.length, tasksOver50: durations.filter((d) => d > 50).length,
-    proposals: result.proposals, accounts: result.accounts, status: result.status, scrolls, phases, workers: store.getState().rebalance.job.workers };
+    proposals: result.proposals, accounts: result.accounts, status: result.status, message: result.message, scrolls, phases, workers: store.getState().rebalance.job.workers };
 }
 
 Object.assign(window, { bench: { setup, mount, bulk } });
