@@ -171,9 +171,12 @@ export async function runApprovalsE2e(o: E2eOptions): Promise<void> {
       await page.waitForFunction((ids) => ids.every((id) =>
         document.querySelector(`[data-testid="approvals-grid"] .ag-row[row-id="${id}"] [col-id="status"]`)?.textContent?.trim() === 'executed'), approved, { timeout: 60_000 })
         .catch(async () => { throw new Error(`statuses after approval: ${JSON.stringify(await inboxStatuses(page, submitted))}`); });
-      const execution = await page.$$eval('[data-testid="approvals-grid"] .ag-row[row-id]', (rows, ids) => rows
+      // Proposals and transactions replicate as separate collections, so the fills may land a moment after the status.
+      const executionCells = () => page.$$eval('[data-testid="approvals-grid"] .ag-row[row-id]', (rows, ids) => rows
         .filter((r) => ids.includes(r.getAttribute('row-id')!)).map((r) => r.querySelector('[col-id="execution"]')?.textContent?.trim() ?? ''), approved);
-      if (execution.length !== APPROVE || execution.some((e) => !/^(\d+) of \1 completed$/.test(e))) throw new Error(`execution column: ${execution.join(' | ')}`);
+      await page.waitForFunction((ids) => ids.every((id) =>
+        /^(\d+) of \1 completed$/.test(document.querySelector(`[data-testid="approvals-grid"] .ag-row[row-id="${id}"] [col-id="execution"]`)?.textContent?.trim() ?? '')), approved, { timeout: 60_000 })
+        .catch(async () => { throw new Error(`execution column: ${(await executionCells()).join(' | ')}`); });
       await page.getByTestId('approvals-status-filter').selectOption('executed');
       await waitText(page, 'approvals-count', `${APPROVE} of ${INBOX} proposals`);
       await shot(page, '03-executed');
