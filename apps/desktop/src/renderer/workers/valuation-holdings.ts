@@ -2,7 +2,7 @@
 // cash; holdings, totals and allocation out). The valuation worker runs it for big views; the valuation client runs
 // the very same function on the UI thread for small ones (see UI_THREAD_MAX_LOTS), so both paths value alike.
 // Money in integer cents of the base currency (USD); times in milliseconds.
-import { accountTotals, allocationBy, buildMarketSnapshot, valueHoldings } from '@aw/engine/valuation';
+import { accountTotals, allocationBy, buildMarketSnapshot, valueHoldings, type MarketSnapshot } from '@aw/engine/valuation';
 import type { HoldingsInput, HoldingsView, LotInput, PriceRow, SecurityInfo } from './valuation-service.ts';
 
 /**
@@ -22,16 +22,21 @@ const lotOf = (l: LotInput): LotInput => ({ id: l.id, accountId: l.accountId, ho
 const priceRowOf = (r: PriceRow): PriceRow => ({ symbol: r.symbol, date: r.date, closePrice: r.closePrice, kind: r.kind });
 const securityOf = (s: SecurityInfo): SecurityInfo => ({ symbol: s.symbol, name: s.name, assetClass: s.assetClass, sector: s.sector, currency: s.currency });
 
-export function valueHoldingsView(input: HoldingsInput): HoldingsView {
-  const t0 = performance.now();
-  const market = buildMarketSnapshot({ priceRows: input.priceRows.map(priceRowOf), securities: input.securities.map(securityOf), asOf: input.asOf });
-  const holdings = valueHoldings(input.lots.map(lotOf), market);
+/** Holdings, totals and allocations of `lots` at `market`; `t0` is when the caller started (for computeMs). */
+export function holdingsViewAt(lots: readonly LotInput[], market: MarketSnapshot, cashCents: HoldingsInput['cashCents'], t0: number): HoldingsView {
+  const holdings = valueHoldings(lots, market);
   return {
     asOf: market.asOf,
     holdings,
-    totals: accountTotals(holdings, input.cashCents),
-    byAssetClass: allocationBy(holdings, 'assetClass', input.cashCents),
-    bySector: allocationBy(holdings, 'sector', input.cashCents),
+    totals: accountTotals(holdings, cashCents),
+    byAssetClass: allocationBy(holdings, 'assetClass', cashCents),
+    bySector: allocationBy(holdings, 'sector', cashCents),
     computeMs: performance.now() - t0,
   };
+}
+
+export function valueHoldingsView(input: HoldingsInput): HoldingsView {
+  const t0 = performance.now();
+  const market = buildMarketSnapshot({ priceRows: input.priceRows.map(priceRowOf), securities: input.securities.map(securityOf), asOf: input.asOf });
+  return holdingsViewAt(input.lots.map(lotOf), market, input.cashCents, t0);
 }

@@ -3,11 +3,12 @@
 // laid over the closes. Views then send only their lots and cash. Runs inside the Web Worker.
 // Units: prices per share in the security's currency; live tick times epoch ms; money in integer cents (USD).
 import {
-  accountTotals, allocationBy, latestQuotes, valueHoldings,
+  latestQuotes,
   type LotInput, type MarketSnapshot, type PriceQuote, type PriceRow, type SecurityInfo,
 } from '@aw/engine/valuation';
 import { closeTimeMs } from '../features/market/price-age.ts';
 import type { HoldingsView } from './valuation-service.ts';
+import { holdingsViewAt } from './valuation-holdings.ts';
 
 /** What a view gets sent to the warm market: new or changed rows only. */
 export interface MarketDelta {
@@ -117,17 +118,8 @@ export function createWarmMarket(baseCurrency = 'USD'): WarmMarket {
     return { asOf: asOf || new Date().toISOString().slice(0, 10), baseCurrency, prices, fxRates, securities: secs };
   };
 
-  const view = (input: WarmHoldingsInput, market: MarketSnapshot, t0: number): HoldingsView => {
-    const holdings = valueHoldings(input.lots, market);
-    return {
-      asOf: market.asOf,
-      holdings,
-      totals: accountTotals(holdings, input.cashCents),
-      byAssetClass: allocationBy(holdings, 'assetClass', input.cashCents),
-      bySector: allocationBy(holdings, 'sector', input.cashCents),
-      computeMs: performance.now() - t0,
-    };
-  };
+  const view = (input: WarmHoldingsInput, market: MarketSnapshot, t0: number): HoldingsView =>
+    holdingsViewAt(input.lots, market, input.cashCents, t0);
 
   return {
     put(delta) {
