@@ -50,6 +50,16 @@ const f64Load = [0x2b, 3, 0];
 const f64Zero = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
 const f64Const = (x: number): number[] => [0x44, ...new Uint8Array(Float64Array.of(x).buffer)];
 const f64Mul = [0xa2], f64Sub = [0xa1];
+/** `for (counter = 0; counter < limit; counter++) body`: `limit` is the instructions that push the bound. */
+const countUp = (counter: number, limit: number[], body: number[]): number[] => [
+  ...i32(0), ...set(counter),
+  0x02, 0x40, ...loop([
+    ...get(counter), ...limit, ...ltU, 0x45, ...brIf(1),
+    ...body,
+    ...get(counter), ...i32(1), ...add, ...set(counter),
+    0x0c, 0,
+  ]), 0x0b,
+];
 
 /**
  * product(a, b, np, tp, c, lower, i0, i1, t0, t1): for i in [i0, i1) step 2, j in [0, np) step 4 (only j < i + 2
@@ -191,21 +201,10 @@ function rank2VectorBody(): number[] {
   const [I, PV, K] = [5, 6, 7];
   const at = (base: number): number[] => [...get(base), ...get(I), ...i32(8), ...mul, ...add];
   const code = [
-    ...i32(0), ...set(I), ...f64Zero, ...set(PV),
-    0x02, 0x40, ...loop([
-      ...get(I), ...get(M), ...ltU, 0x45, ...brIf(1),
-      ...get(PV), ...at(P), ...f64Load, ...at(V), ...f64Load, ...f64Mul, ...f64Add, ...set(PV),
-      ...get(I), ...i32(1), ...add, ...set(I),
-      0x0c, 0,
-    ]), 0x0b,
+    ...f64Zero, ...set(PV),
+    ...countUp(I, get(M), [...get(PV), ...at(P), ...f64Load, ...at(V), ...f64Load, ...f64Mul, ...f64Add, ...set(PV)]),
     ...f64Const(0.5), ...get(BETA), ...f64Mul, ...get(PV), ...f64Mul, ...set(K),
-    ...i32(0), ...set(I),
-    0x02, 0x40, ...loop([
-      ...get(I), ...get(M), ...ltU, 0x45, ...brIf(1),
-      ...at(WK), ...at(P), ...f64Load, ...get(K), ...at(V), ...f64Load, ...f64Mul, ...f64Sub, ...f64Store,
-      ...get(I), ...i32(1), ...add, ...set(I),
-      0x0c, 0,
-    ]), 0x0b,
+    ...countUp(I, get(M), [...at(WK), ...at(P), ...f64Load, ...get(K), ...at(V), ...f64Load, ...f64Mul, ...f64Sub, ...f64Store]),
     0x0b,
   ];
   return [...vec([[...uleb(1), I32], [...uleb(2), F64]]), ...code];
@@ -236,17 +235,8 @@ function updateColumnBody(): number[] {
 function scaleBody(): number[] {
   const [X, M, F] = [0, 1, 2];
   const I = 3;
-  const code = [
-    ...i32(0), ...set(I),
-    0x02, 0x40, ...loop([
-      ...get(I), ...get(M), ...ltU, 0x45, ...brIf(1),
-      ...get(X), ...get(I), ...i32(8), ...mul, ...add,
-      ...get(X), ...get(I), ...i32(8), ...mul, ...add, ...f64Load, ...get(F), ...f64Mul, ...f64Store,
-      ...get(I), ...i32(1), ...add, ...set(I),
-      0x0c, 0,
-    ]), 0x0b,
-    0x0b,
-  ];
+  const at = [...get(X), ...get(I), ...i32(8), ...mul, ...add];
+  const code = [...countUp(I, get(M), [...at, ...at, ...f64Load, ...get(F), ...f64Mul, ...f64Store]), 0x0b];
   return [...vec([[...uleb(1), I32]]), ...code];
 }
 
@@ -255,15 +245,7 @@ function applyReflectorBody(): number[] {
   const [Z, V, M, BETA] = [0, 1, 2, 3];
   const [J, S] = [4, 5];
   const at = (base: number): number[] => [...get(base), ...get(J), ...i32(8), ...mul, ...add];
-  const each = (body: number[]): number[] => [
-    ...i32(0), ...set(J),
-    0x02, 0x40, ...loop([
-      ...get(J), ...get(M), ...ltU, 0x45, ...brIf(1),
-      ...body,
-      ...get(J), ...i32(1), ...add, ...set(J),
-      0x0c, 0,
-    ]), 0x0b,
-  ];
+  const each = (body: number[]): number[] => countUp(J, get(M), body);
   const code = [
     ...f64Zero, ...set(S),
     ...each([...get(S), ...at(V), ...f64Load, ...at(Z), ...f64Load, ...f64Mul, ...f64Add, ...set(S)]),
@@ -283,32 +265,20 @@ function subtractOuterBody(): number[] {
   const [I, K, J, ROW, ZK] = [5, 6, 7, 8, 9];
   const F = 10;
   const code = [
-    ...i32(0), ...set(I),
-    0x02, 0x40, ...loop([
-      ...get(I), ...get(N), ...ltU, 0x45, ...brIf(1),
+    ...countUp(I, get(N), [
       ...get(OUT), ...get(I), ...get(N), ...mul, ...i32(8), ...mul, ...add, ...set(ROW),
-      ...i32(0), ...set(K),
-      0x02, 0x40, ...loop([
-        ...get(K), ...get(COUNT), ...ltU, 0x45, ...brIf(1),
+      ...countUp(K, get(COUNT), [
         ...get(ZS), ...get(K), ...get(N), ...mul, ...i32(8), ...mul, ...add, ...set(ZK),
         // f = λ_k · z_k[i]
         ...get(LAMBDAS), ...get(K), ...i32(8), ...mul, ...add, ...f64Load,
         ...get(ZK), ...get(I), ...i32(8), ...mul, ...add, ...f64Load, ...f64Mul, ...set(F),
-        ...i32(0), ...set(J),
-        0x02, 0x40, ...loop([
-          ...get(J), ...get(N), ...ltU, 0x45, ...brIf(1),
+        ...countUp(J, get(N), [
           ...get(ROW), ...get(J), ...i32(8), ...mul, ...add,
           ...get(ROW), ...get(J), ...i32(8), ...mul, ...add, ...f64Load,
           ...get(F), ...get(ZK), ...get(J), ...i32(8), ...mul, ...add, ...f64Load, ...f64Mul, ...f64Sub, ...f64Store,
-          ...get(J), ...i32(1), ...add, ...set(J),
-          0x0c, 0,
-        ]), 0x0b,
-        ...get(K), ...i32(1), ...add, ...set(K),
-        0x0c, 0,
-      ]), 0x0b,
-      ...get(I), ...i32(1), ...add, ...set(I),
-      0x0c, 0,
-    ]), 0x0b,
+        ]),
+      ]),
+    ]),
     0x0b,
   ];
   return [...vec([[...uleb(5), I32], [...uleb(1), F64]]), ...code];
