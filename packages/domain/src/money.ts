@@ -32,7 +32,7 @@ function numberToDecimal(n: number): string {
 }
 
 /** Divide a scaled value down to an integer, rounding half away from zero. */
-function roundDiv(v: bigint, d: bigint): bigint {
+export function roundDiv(v: bigint, d: bigint): bigint {
   const q = v / d;
   const r = v % d;
   if (r === 0n) return q;

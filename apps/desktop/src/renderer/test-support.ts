@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { openBookDb, type BookDatabase } from './db/book-db.ts';
 import type { BookPayload } from './db/book-payload.ts';
+import type { AppState, AppStore } from './stores/app-store.ts';
 import { createWorkerPool, type PoolEndpoint } from './workers/pool.ts';
 import { demoService } from './workers/demo-service.ts';
 import { createValuationClient, type ValuationClient } from './workers/valuation-client.ts';
@@ -28,4 +29,14 @@ export function inProcessValuationClient(): ValuationClient {
     return Object.assign(port1, { terminate: () => { port1.close(); port2.close(); } }) as unknown as PoolEndpoint;
   }, { size: 1 });
   return createValuationClient(pool);
+}
+
+/** Resolves with the store's state once `pred` holds (polled every 20 ms); rejects after `timeoutMs`. */
+export async function untilState(store: AppStore, pred: (s: AppState) => boolean, timeoutMs = 20_000): Promise<AppState> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pred(store.getState())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the store');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return store.getState();
 }

@@ -9,15 +9,19 @@
 // Units: whatever the caller's problem uses.
 import { InfeasibleError, SolverError, UnboundedError } from './errors.ts';
 
-export interface LpProblem {
+/** The feasible set of the LP and QP solvers: lower ≤ x ≤ upper, A·x = b (me×n row-major), C·x ≤ d (mi×n). */
+export interface LinearConstraints {
   n: number;
-  c?: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
   A?: Float64Array;
   b?: Float64Array;
   C?: Float64Array;
   d?: Float64Array;
+}
+
+export interface LpProblem extends LinearConstraints {
+  c?: Float64Array;
 }
 
 export interface LpSolution {

@@ -13,9 +13,9 @@
 // Multipliers follow  H·x + c + Aᵀλ + Cᵀμ − zL + zU = 0  with μ, zL, zU ≥ 0 (returned for KKT checks).
 // Units: whatever the caller's problem uses (weights and annualized covariances here).
 import { SolverError } from './errors.ts';
+import type { LinearConstraints } from './lp.ts';
 
-export interface QpProblem {
-  n: number;
+export interface QpProblem extends LinearConstraints {
   /** n×n row-major, symmetric positive semidefinite; the Hessian used is hessianScale·H + hessianShift·I. */
   H: Float64Array;
   /** Default 1. */
@@ -23,14 +23,6 @@ export interface QpProblem {
   /** Default 0 (e.g. 2γ for L2 regularization). */
   hessianShift?: number;
   c: Float64Array;
-  lower: Float64Array;
-  upper: Float64Array;
-  /** me×n row-major equality rows and right-hand sides. */
-  A?: Float64Array;
-  b?: Float64Array;
-  /** mi×n row-major inequality rows C·x ≤ d. */
-  C?: Float64Array;
-  d?: Float64Array;
 }
 
 export interface QpSolution {

@@ -1,7 +1,7 @@
 // Fast exact money products for valuation loops: quantity × price rounded once to the cent (half away from
 // zero), the same result as @aw/domain's mulToCents, without its decimal-string parsing when both factors have at
 // most 6 decimals (shares and prices nearly always do). Falls back to mulToCents otherwise.
-import { mulToCents, type Cents } from '@aw/domain';
+import { mulToCents, roundDiv, type Cents } from '@aw/domain';
 
 const SCALE = 1e6;
 const DIVISOR = 1e10; // (1e6 × 1e6) / 1e2: scaled product → cents
@@ -11,14 +11,6 @@ const DIVISOR_BIG = 10_000_000_000n;
 function scaled(x: number): number | null {
   const s = Math.round(x * SCALE);
   return Number.isSafeInteger(s) && s / SCALE === x ? s : null;
-}
-
-function roundDivBig(v: bigint, d: bigint): bigint {
-  const q = v / d;
-  const r = v % d;
-  if (r === 0n) return q;
-  const twice = (r < 0n ? -r : r) * 2n;
-  return twice >= d ? q + (v < 0n ? -1n : 1n) : q;
 }
 
 /** quantity × price → cents, exactly (rounded half away from zero once). */
@@ -35,5 +27,5 @@ export function productCents(quantity: number, price: number): Cents {
     const cents = 2 * r >= DIVISOR ? q + 1 : q;
     return neg ? 0 - cents : cents + 0; // + 0 turns -0 into 0
   }
-  return Number(roundDivBig(BigInt(a) * BigInt(b), DIVISOR_BIG));
+  return Number(roundDiv(BigInt(a) * BigInt(b), DIVISOR_BIG));
 }

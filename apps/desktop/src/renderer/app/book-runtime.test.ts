@@ -1,19 +1,11 @@
 // The runtime end to end in Node: real RxDB (memory), the real valuation service over Comlink, the real store.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BookDatabase } from '../db/book-db.ts';
-import { createAppStore, type AppState, type AppStore } from '../stores/app-store.ts';
-import { inProcessValuationClient, openTestDb, smallBook } from '../test-support.ts';
+import { createAppStore } from '../stores/app-store.ts';
+import { inProcessValuationClient, openTestDb, smallBook, untilState } from '../test-support.ts';
 import { valuationService } from '../workers/valuation-service.ts';
 import { startBookRuntime } from './book-runtime.ts';
 
-const until = async (store: AppStore, pred: (s: AppState) => boolean, timeoutMs = 20_000): Promise<AppState> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!pred(store.getState())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the store');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return store.getState();
-};
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => { await cleanup?.(); cleanup = undefined; });
@@ -34,7 +26,7 @@ describe('book runtime', () => {
   it('seeds the book, feeds the store and values every account off the UI thread', async () => {
     const book = smallBook();
     const { store } = await start();
-    const s = await until(store, (x) => x.valuation.status === 'done' && x.book.accounts.length === book.accounts.length);
+    const s = await untilState(store, (x) => x.valuation.status === 'done' && x.book.accounts.length === book.accounts.length);
     expect(s.book.status).toBe('ready');
     expect(s.book.source).toBe('generated');
     expect(s.book.households.map((h) => h.name)).toEqual([...book.households].map((h) => h.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -51,22 +43,22 @@ describe('book runtime', () => {
     const { store } = await start();
     const hh = book.households[0]!;
     store.getState().selectHousehold(hh.id);
-    const s = await until(store, (x) => x.household.status === 'ready' && x.household.viewFor === hh.id);
+    const s = await untilState(store, (x) => x.household.status === 'ready' && x.household.viewFor === hh.id);
     const lots = book.lots.filter((l) => l.householdId === hh.id);
     expect(s.household.view!.holdings.reduce((n, h) => n + h.lots.length, 0)).toBe(lots.length);
     const cash = book.accounts.filter((a) => a.householdId === hh.id).reduce((c, a) => c + a.cashCents, 0);
     expect(s.household.view!.totals.cashCents).toBe(cash);
-    await until(store, (x) => x.valuation.status === 'done');
+    await untilState(store, (x) => x.valuation.status === 'done');
     expect(s.household.view!.totals.marketValueCents).toBe(store.getState().valuation.households[hh.id]!.marketValueCents);
   });
 
   it('revalues when the book changes in RxDB', async () => {
     const book = smallBook();
     const { db, store } = await start();
-    const before = (await until(store, (x) => x.valuation.status === 'done')).valuation.totals!.marketValueCents;
+    const before = (await untilState(store, (x) => x.valuation.status === 'done')).valuation.totals!.marketValueCents;
     const account = await db.accounts.findOne(book.accounts[0]!.id).exec();
     await account!.incrementalPatch({ cashCents: account!.cashCents + 12_345 });
-    const after = await until(store, (x) => x.valuation.totals!.marketValueCents !== before);
+    const after = await untilState(store, (x) => x.valuation.totals!.marketValueCents !== before);
     expect(after.valuation.totals!.marketValueCents - before).toBe(12_345);
   });
 });

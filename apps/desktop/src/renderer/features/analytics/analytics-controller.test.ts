@@ -4,8 +4,8 @@
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeBook } from '../../db/seed.ts';
-import { createAppStore, type AppState, type AppStore } from '../../stores/app-store.ts';
-import { openTestDb, smallBook } from '../../test-support.ts';
+import { createAppStore } from '../../stores/app-store.ts';
+import { openTestDb, smallBook, untilState } from '../../test-support.ts';
 import { createWorkerPool, type PoolEndpoint } from '../../workers/pool.ts';
 import { createAnalyticsClient } from '../../workers/analytics-client.ts';
 import { analyticsService, type AnalyticsApi } from '../../workers/analytics-service.ts';
@@ -13,14 +13,6 @@ import { createAnalyticsController } from './analytics-controller.ts';
 import { openHistoryCache } from './price-history-cache.ts';
 import { generateBook } from '@aw/demo';
 
-const until = async (store: AppStore, pred: (s: AppState) => boolean, timeoutMs = 20_000): Promise<AppState> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!pred(store.getState())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the store');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return store.getState();
-};
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => { await cleanup?.(); cleanup = undefined; });
@@ -47,7 +39,7 @@ describe('analytics controller', () => {
     const account = book.accounts.find((a) => book.transactions.some((t) => t.accountId === a.id))!;
     store.getState().selectAnalyticsHousehold(account.householdId);
     store.getState().selectAnalyticsAccount(account.id);
-    const s = await until(store, (x) => x.analytics.performance.status !== 'loading' && x.analytics.performance.status !== 'idle');
+    const s = await untilState(store, (x) => x.analytics.performance.status !== 'loading' && x.analytics.performance.status !== 'idle');
     expect(s.analytics.performance.error).toBe('');
     expect(s.analytics.performance.view?.accountId).toBe(account.id);
     expect(s.analytics.performance.historySource).toBe('local');
@@ -60,7 +52,7 @@ describe('analytics controller', () => {
     store.getState().selectAnalyticsHousehold(account.householdId);
     store.getState().selectAnalyticsAccount(account.id);
     store.getState().setAnalyticsTab('frontier');
-    const s = await until(store, (x) => x.analytics.frontier.status === 'ready' || x.analytics.frontier.status === 'error');
+    const s = await untilState(store, (x) => x.analytics.frontier.status === 'ready' || x.analytics.frontier.status === 'error');
     expect(s.analytics.frontier.error).toBe('');
     expect(s.analytics.frontier.problem?.code).toBe('insufficient_history');
     expect(s.analytics.frontier.historySource).toBe('local');
@@ -80,7 +72,7 @@ describe('analytics controller', () => {
     store.getState().selectAnalyticsHousehold(account.householdId);
     store.getState().selectAnalyticsAccount(account.id);
     store.getState().setAnalyticsTab('frontier');
-    const s = await until(store, (x) => x.analytics.frontier.status === 'ready' || x.analytics.frontier.status === 'error', 60_000);
+    const s = await untilState(store, (x) => x.analytics.frontier.status === 'ready' || x.analytics.frontier.status === 'error', 60_000);
     expect(s.analytics.frontier.error).toBe('');
     expect(s.analytics.frontier.problem).toBeNull();
     expect(s.analytics.frontier.historySource).toBe('cache');
@@ -95,7 +87,7 @@ describe('analytics controller', () => {
     const hh = book.households[0]!;
     store.getState().selectAnalyticsHousehold(hh.id);
     store.getState().setAnalyticsTab('harvest');
-    const s = await until(store, (x) => x.analytics.harvest.status === 'ready' || x.analytics.harvest.status === 'error');
+    const s = await untilState(store, (x) => x.analytics.harvest.status === 'ready' || x.analytics.harvest.status === 'error');
     expect(s.analytics.harvest.error).toBe('');
     const asOf = book.prices.reduce((m, p) => (p.date > m ? p.date : m), '');
     const direct = analyticsService.harvest({ // the engine's scan on the same documents, called directly
@@ -110,7 +102,7 @@ describe('analytics controller', () => {
 
   it('scores the questionnaire and recommends a model of the band', async () => {
     const { store, controller } = await start();
-    const s0 = await until(store, (x) => x.analytics.profile.items.length > 0);
+    const s0 = await untilState(store, (x) => x.analytics.profile.items.length > 0);
     for (const it of s0.analytics.profile.items) store.getState().setProfileAnswer(it.id, it.answers ? Object.keys(it.answers)[0]! : 40);
     await controller.scoreProfile();
     const v = store.getState().analytics.profile.view!;
