@@ -12,15 +12,23 @@
 //      memory per connection = (RSS after − RSS before) / connections, both after a GC;
 //   4. hub CPU: the server's ingest → cache → hub → message path in one process on a virtual clock
 //      (prices/hub-cpu.ts), same clients × symbols and tick rate: CPU per second of load, no sockets, no scheduler.
+// Scheduling: in production the clients are other machines; here they and the feeder share the server's cores. So
+// the client processes and (in the delivery phase) the feeder run at a lower priority (niceness --client-nice, default 10, via
+// os.setPriority): when both cores are wanted, the server's threads run first, and a client reads a frame after
+// the server is done with its burst. A receipt is still timed when the client's socket read fires (before parsing),
+// so any wait of a client process for a core counts in the delivery latency; --client-nice 0 gives everyone equal
+// priority. The latency split (ingest parsed → handed to the hub → frame written → client receipt, per percentile),
+// the server's CPU by thread and the event-loop delay of the server and of the client processes show where the
+// time goes.
 // Options: --clients N --symbols-per-client K --universe U --ticks-per-sec R --seconds S --max-ingest-seconds S
-//          --idle-connections N --warmup-seconds S --profile-dir DIR (server CPU profiles) --smoke.
+//          --idle-connections N --warmup-seconds S --client-nice N --profile-dir DIR (server CPU profiles) --smoke.
 // Progress on stderr, a table and the JSON line on stdout.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg, setPriority } from 'node:os';
 import { generateMarket } from '@aw/demo';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,6 +47,8 @@ const cfg = {
   maxIngestSeconds: num('max-ingest-seconds', 10, 2),
   idleConnections: num('idle-connections', 10_000, 200),
   warmupSeconds: num('warmup-seconds', 5, 1),
+  /** Niceness of the client processes and the feeder (0 = same priority as the server). */
+  clientNice: num('client-nice', 10, 10),
   seed: 7,
   /** Writes a V8 CPU profile of each server process into this folder (node --cpu-prof). */
   profileDir: (() => { const i = argv.indexOf('--profile-dir'); return i >= 0 ? argv[i + 1] : ''; })(),
@@ -61,7 +71,7 @@ process.on('uncaughtException', (err) => {
 
 /** One GC of the server (from --trace-gc): when (ms since the process started), kind, pause in ms. */
 interface GcEvent { at: number; kind: 'scavenge' | 'mark'; pauseMs: number }
-interface ServerProc { url: string; tokens: { alice: string; feed: string }; child: ChildProcess; gc: GcEvent[] }
+interface ServerProc { url: string; pid: number; tokens: { alice: string; feed: string }; child: ChildProcess; gc: GcEvent[] }
 const GC_LINE = /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Mark-Compact|Mark-sweep)[^,]*, ([\d.]+) \/ ([\d.]+) ms/;
 
 async function startServer(): Promise<ServerProc> {
@@ -89,8 +99,8 @@ async function stopServer(s: ServerProc) {
 }
 
 /** The server's memory and counters; retried because a loaded server may reset a reused keep-alive socket. */
-async function stats(s: ServerProc, gc = false, resetLoop = false): Promise<Record<string, any>> {
-  const q = [gc ? 'gc=1' : '', resetLoop ? 'resetLoop=1' : ''].filter(Boolean).join('&');
+async function stats(s: ServerProc, gc = false, resetLoop = false, extra = ''): Promise<Record<string, any>> {
+  const q = [gc ? 'gc=1' : '', resetLoop ? 'resetLoop=1&resetLatency=1' : '', extra].filter(Boolean).join('&');
   for (let attempt = 1; ; attempt++) {
     try {
       const r = await fetch(`${s.url}/bench/stats${q ? `?${q}` : ''}`, { headers: { connection: 'close' } });
@@ -102,10 +112,21 @@ async function stats(s: ServerProc, gc = false, resetLoop = false): Promise<Reco
   }
 }
 
+/** Measuring side below the server (see the header): on a shared machine the server's threads get a core first. */
+function lowerPriority(child: ChildProcess, what: string): void {
+  if (!cfg.clientNice || !child.pid) return;
+  try {
+    setPriority(child.pid, cfg.clientNice);
+  } catch (err) {
+    log(`could not lower the priority of ${what}: ${(err as Error).message}`);
+  }
+}
+
 /** A forked helper process and a way to await its next message matching a key. */
 function helper(file: string) {
   const child = fork(join(here, 'prices', file), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.add(child);
+  if (file === 'clients.ts') lowerPriority(child, file);
   const queue: any[] = [];
   const waiters: Array<{ key: string; resolve: (m: any) => void }> = [];
   child.on('message', (m: any) => {
@@ -131,6 +152,25 @@ function machineCpu(): { busy: number; total: number } {
   } catch {
     return { busy: NaN, total: NaN };
   }
+}
+
+/** CPU time (ms) of each thread of a process, summed per thread name (utime + stime from /proc/PID/task/TID/stat). */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Fields 14 and 15 (utime, stime) are the 12th and 13th after the name; clock ticks of 10 ms.
+      const ms = (Number(f[11]) + Number(f[12])) * 10;
+      const key = tid === String(pid) ? 'main' : name.replace(/\d+$/, '').trim();
+      out.set(key, (out.get(key) ?? 0) + ms);
+    }
+  } catch {
+    // Not Linux or the process is gone: no per-thread split.
+  }
+  return out;
 }
 
 function prng(seed: number) {
@@ -213,6 +253,8 @@ const subs = subscriptions(cfg.clients, symbols, cfg.symbolsPerClient, cfg.seed)
 const perProc = Math.max(1, Math.ceil(cfg.clients / Math.min(2, Math.ceil(cfg.clients / 200))));
 const delivery = await openClients(server, subs, perProc);
 log(`${delivery.ready} clients ready in ${delivery.procs.length} processes; streaming ${cfg.ticksPerSec} ticks/s for ${cfg.warmupSeconds}+${cfg.seconds} s`);
+// The feeder too, for the delivery phase only (the max-ingest phase measures the server at full speed).
+lowerPriority(feeder.child, 'the feeder');
 feeder.send({ cmd: 'run', url: server.url, token: server.tokens.feed, symbols, mode: 'paced', ticksPerSec: cfg.ticksPerSec, seconds: cfg.warmupSeconds + cfg.seconds, batch: 0, inflight: 0 });
 await sleep(cfg.warmupSeconds * 1000);
 for (const p of delivery.procs) p.send({ cmd: 'measure' });
@@ -223,6 +265,7 @@ const rssSamples: number[] = [];
 const heapSamples: number[] = [];
 const hubBefore = await stats(server, false, true);
 const machineBefore = machineCpu();
+const threadsBefore = threadCpu(server.pid);
 const measureStart = performance.now();
 const sampler = setInterval(() => void stats(server).then((s) => {
   rssSamples.push(s.rss);
@@ -232,13 +275,19 @@ const paced = await feeder.next('sent');
 clearInterval(sampler);
 const measuredSec = (performance.now() - measureStart) / 1000;
 const machineAfter = machineCpu();
-const hubAfter = await stats(server);
+const threadsAfter = threadCpu(server.pid);
+// Server CPU by thread over the measured window, in % of one core: the main thread (JS, socket writes) against
+// libuv's pool (SQLite flushes) and V8's helpers (GC, compiler).
+const serverThreadsPct = Object.fromEntries([...threadsAfter].map(([k, ms]) => [k, Math.round(((ms - (threadsBefore.get(k) ?? 0)) / 1000 / ((performance.now() - measureStart) / 1000)) * 100)]).filter(([, v]) => (v as number) > 0));
+const hubAfter = await stats(server, false, false, 'latency=1');
 await sleep(300);
 const hist = new Map<number, number>();
 const freshHist = new Map<number, number>();
 let delivered = 0;
 let messages = 0;
 let clientCpuSec = 0;
+let clientLoopP99Ms = 0;
+let clientLoopMaxMs = 0;
 for (const p of delivery.procs) {
   p.send({ cmd: 'report' });
   const r = await p.next('hist');
@@ -247,7 +296,22 @@ for (const p of delivery.procs) {
   delivered += r.ticks;
   messages += r.messages;
   clientCpuSec += r.cpuSec;
+  clientLoopP99Ms = Math.max(clientLoopP99Ms, r.loop.p99Ms);
+  clientLoopMaxMs = Math.max(clientLoopMaxMs, r.loop.maxMs);
 }
+// Where the delivery latency accrues (per tick, wall time − tick time): ingest message parsed, handed to the hub,
+// its message handed to the socket, client receipt; per message (newest tick): at the write and at the client.
+const toMap = (pairs: Array<[number, number]>) => new Map(pairs);
+const stages: Array<[string, Map<number, number>]> = [
+  ['ingest parsed (per tick)', toMap(hubAfter.latency.ingested)],
+  ['handed to hub (per tick)', toMap(hubAfter.latency.published)],
+  ['frame written (per tick)', toMap(hubAfter.latency.written)],
+  ['client receipt (per tick)', hist],
+  ['frame written (newest tick per message)', toMap(hubAfter.latency.writtenNewest)],
+  ['client receipt (newest tick per message)', freshHist],
+];
+const QS = [0.5, 0.9, 0.99, 0.999];
+const split = stages.map(([name, h]) => [name, ...QS.map((q) => percentile(h, q))] as const);
 for (const p of delivery.procs) p.send({ cmd: 'exit' });
 // Server GCs during the measured window (--trace-gc; times are ms since the server started, like uptimeMs).
 const gcs = server.gc.filter((g) => g.at >= hubBefore.uptimeMs && g.at <= hubAfter.uptimeMs);
@@ -263,6 +327,8 @@ const rssSpreadPct = ((Math.max(...rssMb) - Math.min(...rssMb)) / Math.min(...rs
 const heapMb = heapSamples.map((r) => r / 2 ** 20);
 const serverCpuSec = cpuSec(hubBefore, hubAfter);
 const deliveryServerCpuPct = Math.round((serverCpuSec / measuredSec) * 100);
+// The kernel's share (socket writes and everything they trigger on loopback, incl. waking the reader).
+const deliveryServerSysCpuPct = Math.round(((hubAfter.cpu.system - hubBefore.cpu.system) / 1e6 / measuredSec) * 100);
 const cores = cpus().length;
 // Whole machine during the measured window (all processes, other users' included), in % of one core.
 const machineBusyPct = Math.round(((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * cores * 100);
@@ -321,6 +387,8 @@ const result = {
   deliveredTicksPerSec: Math.round(delivered / measuredSec),
   messagesPerSec: Math.round(messages / measuredSec),
   deliveryServerCpuPct,
+  deliveryServerSysCpuPct,
+  clientNice: cfg.clientNice,
   clientsCpuPct,
   // Client processes' CPU per received message (µs): what the measuring side costs the shared cores.
   clientCpuUsPerMessage: Math.round((clientCpuSec / Math.max(1, messages)) * 1e7) / 10,
@@ -338,6 +406,16 @@ const result = {
   serverMarkCompacts: gcs.filter((g) => g.kind === 'mark').length,
   serverLoopDelayP99Ms: Math.round(hubAfter.loop.p99Ms * 10) / 10,
   serverLoopDelayMaxMs: Math.round(hubAfter.loop.maxMs * 10) / 10,
+  serverMainThreadCpuPct: serverThreadsPct.main ?? NaN,
+  serverThreadsCpuPct: serverThreadsPct,
+  clientLoopDelayP99Ms: Math.round(clientLoopP99Ms * 10) / 10,
+  clientLoopDelayMaxMs: Math.round(clientLoopMaxMs * 10) / 10,
+  // Latency split, p99 per tick (ms since the tick's time): ingest parsed, handed to the hub, frame written.
+  ingestP99Ms: split[0][3],
+  hubP99Ms: split[1][3],
+  writtenP50Ms: split[2][1],
+  writtenP99Ms: split[2][3],
+  writtenPathP99Ms: split[4][3],
   // Phase 4: CPU of the ingest → cache → hub → message path per second of load, in % of one core (JS only).
   hubCpuPct,
   hubCpuUsPerTick: Math.round((hubCpu.cpuSec / Math.max(1, hubCpu.ticks)) * 1e7) / 10,
@@ -370,7 +448,7 @@ const rows: Array<[string, string, string]> = [
   ['delivered per server CPU second', `${result.deliveredTicksPerServerCpuSec.toLocaleString('en-US')} ticks in ${result.messagesPerServerCpuSec.toLocaleString('en-US')} msgs`, ''],
   ['server GC (measured window)', `${result.serverGcPerSec}/s, longest pause ${result.serverGcPauseMaxMs} ms, ${result.serverGcPausePct}% of the time, ${result.serverMarkCompacts} mark-compacts`, ''],
   ['server event-loop delay p99 / max', `${result.serverLoopDelayP99Ms} / ${result.serverLoopDelayMaxMs} ms`, ''],
-  [`CPU (${cores} cores = ${cores * 100}%)`, `server ${deliveryServerCpuPct}% + ${delivery.procs.length} client procs ${clientsCpuPct}% (${result.clientCpuUsPerMessage} µs/msg) + feeder ${feederCpuPct}% + others ${othersCpuPct}% = ${machineBusyPct}%`, `load avg ${result.loadAverage1m}`],
+  [`CPU (${cores} cores = ${cores * 100}%)`, `server ${deliveryServerCpuPct}% + ${delivery.procs.length} client procs (nice ${cfg.clientNice}) ${clientsCpuPct}% (${result.clientCpuUsPerMessage} µs/msg) + feeder ${feederCpuPct}% + others ${othersCpuPct}% = ${machineBusyPct}%`, `load avg ${result.loadAverage1m}`],
   ['server RSS over the measured window', `median ${result.serverRssBaselineMb} MB, min ${result.serverRssMinMb}, max ${result.serverRssMaxMb} (${rssMb.length} samples)`, ''],
   ['server RSS drift from the median', `±${result.rssDriftPct}% (spread ${result.rssSpreadPct}%; heap ${result.heapMinMb}–${result.heapMaxMb} MB)`, '±10%'],
   ['server JS on a virtual clock (phase 4)', `${hubCpuPct}% of a core at ${cfg.ticksPerSec.toLocaleString('en-US')} ticks/s (${result.hubCpuUsPerTick} µs/tick, ${result.hubMessagesPerSec.toLocaleString('en-US')} msgs/s)`, 'no sockets'],
@@ -381,5 +459,11 @@ const w0 = Math.max(...rows.map((r) => r[0].length));
 const w1 = Math.max(...rows.map((r) => r[1].length));
 console.log(`${'measure'.padEnd(w0)}  ${'result'.padEnd(w1)}  target`);
 for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
+console.log('');
+const sw = Math.max(...split.map((r) => r[0].length));
+console.log(`${'latency since tick time (ms)'.padEnd(sw)}  ${QS.map((q) => `p${q * 100}`.padStart(6)).join('')}`);
+for (const [name, ...v] of split) console.log(`${name.padEnd(sw)}  ${v.map((x) => String(x).padStart(6)).join('')}`);
+console.log(`server CPU by thread (% of a core; system time ${deliveryServerSysCpuPct}% of the ${deliveryServerCpuPct}%): ${Object.entries(serverThreadsPct).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+console.log(`event-loop delay p99 / max: server ${result.serverLoopDelayP99Ms} / ${result.serverLoopDelayMaxMs} ms, client processes ${result.clientLoopDelayP99Ms} / ${result.clientLoopDelayMaxMs} ms`);
 console.log(JSON.stringify(result));
 process.exit(0);

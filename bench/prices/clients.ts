@@ -8,6 +8,7 @@
 // Driven by the parent over IPC: start → {ready}, measure (reset counters), report → {hist,…}, exit.
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 interface Start { cmd: 'start'; url: string; token: string; subs: string[][] }
 const HIST_MAX = 10_000;
@@ -17,6 +18,9 @@ let messages = 0;
 let ticks = 0;
 let closed = 0;
 let cpuAtMeasure = process.cpuUsage();
+// How long a ready socket read waited for this process's loop (a receipt counted late reads as delivery latency).
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 const sockets: Socket[] = [];
 const PRICES = Buffer.from('{"type":"prices"');
 const T_KEY = Buffer.from('"t":');
@@ -156,6 +160,7 @@ process.on('message', async (msg: Start | { cmd: string }) => {
     messages = 0;
     ticks = 0;
     cpuAtMeasure = process.cpuUsage();
+    loopDelay.reset();
     process.send!({ measuring: true });
   } else if (msg.cmd === 'report') {
     const sparse: Array<[number, number]> = [];
@@ -163,7 +168,7 @@ process.on('message', async (msg: Start | { cmd: string }) => {
     const fresh: Array<[number, number]> = [];
     freshHist.forEach((n, ms) => n && fresh.push([ms, n]));
     const cpu = process.cpuUsage(cpuAtMeasure);
-    process.send!({ hist: sparse, fresh, messages, ticks, closed, cpuSec: (cpu.user + cpu.system) / 1e6 });
+    process.send!({ hist: sparse, fresh, messages, ticks, closed, cpuSec: (cpu.user + cpu.system) / 1e6, loop: { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 } });
   } else if (msg.cmd === 'exit') {
     for (const s of sockets) s.destroy();
     process.exit(0);

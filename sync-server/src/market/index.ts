@@ -17,10 +17,10 @@ import { createPriceStore, type DailyRow, type PriceStore } from './price-store.
 import { createRetentionJob, type RetentionJob, type RetentionOptions } from './retention.ts';
 import { createStreamHub, type StreamHub } from './stream-hub.ts';
 import { createStreamRoute } from './stream-route.ts';
-import { systemClock, type Clock, type PriceProvider, type Tick } from './types.ts';
+import { systemClock, type Clock, type LatencyProbe, type PriceProvider, type Tick } from './types.ts';
 import type { WsSessionOptions } from './ws-session.ts';
 
-export type { Quote, Tick, PriceProvider, Clock } from './types.ts';
+export type { Quote, Tick, PriceProvider, Clock, LatencyProbe } from './types.ts';
 export type { PriceLookup } from './price-lookup.ts';
 export type { FxRates } from './fx-rates.ts';
 export { FxRateUnavailableError, TOP_PAIRS } from './fx-rates.ts';
@@ -54,6 +54,8 @@ export interface MarketOptions {
   ingest?: WsSessionOptions;
   retention?: Partial<Omit<RetentionOptions, 'sql' | 'clock' | 'log'>> & { enabled?: boolean };
   fxTtlMs?: number;
+  /** Latency probe (benches): wall-clock stamps at ingest, hand-off to the hub and socket write. */
+  probe?: LatencyProbe;
 }
 
 export interface MarketFeature extends Feature {
@@ -116,6 +118,7 @@ export function marketFeature(opts: MarketOptions): FeatureFactory {
     const metrics = createMarketMetrics(ctx.metrics, { cacheSize: () => cache.size(), streamConnections: () => streamCount(), ingestConnections: () => ingestCount(), breakerOpen });
     const hub = createStreamHub({
       maxBufferedBytes: opts.stream?.maxBufferedBytes,
+      probe: opts.probe,
       onSend: (ticks) => {
         metrics.streamMessages.inc();
         metrics.streamTicks.inc(ticks);
@@ -142,7 +145,7 @@ export function marketFeature(opts: MarketOptions): FeatureFactory {
         return out;
       },
     });
-    const ingest = createIngestRoute({ ...opts.ingest, sink: pipeline, verifyToken: ctx.auth.verifyToken, log: ctx.log, clock });
+    const ingest = createIngestRoute({ ...opts.ingest, sink: pipeline, verifyToken: ctx.auth.verifyToken, log: ctx.log, clock, probe: opts.probe });
     streamCount = () => stream.count();
     ingestCount = () => ingest.count();
     const retention = createRetentionJob({ ...opts.retention, sql: ctx.sql, clock, log: ctx.log });

@@ -6,7 +6,7 @@
 // Closing the connection marks the prices it delivered stale.
 import type { Logger } from 'pino';
 import type { AuthUser } from '../context.ts';
-import type { Clock, TickSink } from './types.ts';
+import type { Clock, LatencyProbe, TickSink } from './types.ts';
 import { createWsSessions, send, sendError, type WsSessionOptions, type WsSessions } from './ws-session.ts';
 
 export interface IngestRouteOptions extends WsSessionOptions {
@@ -14,6 +14,7 @@ export interface IngestRouteOptions extends WsSessionOptions {
   verifyToken(token: string): Promise<AuthUser | null>;
   log: Logger;
   clock: Clock;
+  probe?: LatencyProbe;
 }
 
 interface IngestConn {
@@ -42,7 +43,9 @@ export function createIngestRoute(o: IngestRouteOptions): WsSessions<IngestConn>
         if (!Array.isArray(msg.ticks)) return '"ticks" must be an array of {"s","p","t"}';
         const c = s.data!;
         const ticks = msg.ticks as Parameters<TickSink['ticks']>[0];
+        o.probe?.ingested?.(ticks, Date.now());
         const { accepted, unknown } = o.sink.ticks(ticks, c.source);
+        o.probe?.published?.(ticks, Date.now());
         const dropped = ticks.length - accepted;
         if (unknown.length) {
           const now = o.clock.now();

@@ -70,6 +70,29 @@ describe('stream hub', () => {
     hub.stop();
   });
 
+  it('lets waiting work run between parts of a long drain, and still sends every due connection', async () => {
+    // A clock that advances 1 ms per message sent: 10 due connections take 10 ms, over the 2 ms drain budget.
+    let clock = 0;
+    const order: string[] = [];
+    const hub = createStreamHub({ now: () => clock });
+    const conns = Array.from({ length: 10 }, (_, i) => {
+      const c = hub.newConn(() => {
+        order.push(`send ${i}`);
+        // Work that arrives during the drain (in the server: an ingest message on its socket) is queued behind it.
+        if (order.length === 1) setImmediate(() => order.push('ingest'));
+        clock += 1;
+      }, () => 0, 50);
+      hub.subscribe(c, ['A']);
+      return c;
+    });
+    hub.publish({ s: 'A', p: 1, t: 1 }); // leading edge: every connection is due now
+    await vi.waitFor(() => expect(order.filter((e) => e.startsWith('send'))).toHaveLength(10), { timeout: 5_000, interval: 5 });
+    // The drain stopped after its budget (2 sends), the queued work ran, then the drain went on.
+    expect(order.indexOf('ingest')).toBe(2);
+    expect(conns.every((c) => c.pendingCount === 0)).toBe(true);
+    hub.stop();
+  });
+
   it('drops pending ticks of unsubscribed symbols and stops sending to removed connections', () => {
     vi.useFakeTimers();
     const got: string[] = [];

@@ -9,14 +9,15 @@
 // list of pending slots (about 400 bytes for 50 symbols, sized exactly when a subscribe adds symbols).
 // One timer serves all connections: connections waiting for their window sit in a min-heap by due time and the
 // single timer is armed for the earliest; a connection idle for a whole window sends on the leading edge (right
-// after the current ingest message is processed).
+// after the current ingest message is processed). A drain sends for at most DRAIN_BUDGET_MS, then lets pending
+// socket reads (ingest) run before it continues, so ticks are never held back behind a long burst of sends.
 // A message is written straight into one Buffer (no message string, no second encoding pass): the first
 // FRAME_HEADROOM bytes are left free so the transport can put its frame header in front of the payload and hand
 // the socket a single buffer (see ws-frame.ts).
 // Back-pressure: while a socket's buffered bytes exceed `maxBufferedBytes` nothing more is written to it; newer
 // ticks overwrite the pending ones (counted as superseded) and it is retried a window later, so a slow consumer
 // costs a bounded amount of memory. Times are milliseconds (performance.now() by default).
-import type { Tick } from './types.ts';
+import type { LatencyProbe, Tick } from './types.ts';
 
 /** Bytes left free at the start of every message buffer (room for the largest WebSocket frame header). */
 export const FRAME_HEADROOM = 10;
@@ -65,6 +66,8 @@ export interface StreamHubOptions {
   maxBufferedBytes?: number;
   now?: () => number;
   onSend?: (ticks: number, bytes: number) => void;
+  /** Reports each message's tick times at the moment it is handed to the socket (benches). */
+  probe?: LatencyProbe;
 }
 
 export interface StreamHub {
@@ -83,6 +86,21 @@ export interface StreamHub {
   stop(): void;
 }
 
+/**
+ * Buffer's own latin1 encoder (present on every Node Buffer, not in its typings): `buf.write(s, off, 'latin1')`
+ * checks its arguments and looks the encoding up on every call, which costs as much as the copy of a 40-byte
+ * fragment; a message writes ~25 of them. Falls back to `buf.write` where the method is missing.
+ */
+interface Latin1Writer { latin1Write(s: string, offset: number): number }
+const fastLatin1 = typeof (Buffer.prototype as unknown as Partial<Latin1Writer>).latin1Write === 'function';
+
+/**
+ * Longest a drain of due connections runs before it lets the event loop read the sockets (ingest) and then goes on
+ * (setImmediate), in ms. When many connections are due at once (after a GC pause, or whenever the server is busy)
+ * an unbounded drain would hold every arriving tick back until it ends, so those ticks miss the messages of that
+ * drain and wait a whole window more.
+ */
+const DRAIN_BUDGET_MS = 2;
 const FREE = -1;
 const PENDING = 1 << 30;
 const ID_MASK = PENDING - 1;
@@ -112,6 +130,8 @@ function ensureCap(conn: StreamConn, need: number): void {
 export function createStreamHub(opts: StreamHubOptions = {}): StreamHub {
   const maxBufferedBytes = opts.maxBufferedBytes ?? 64 * 1024;
   const now = opts.now ?? (() => performance.now());
+  const written = opts.probe?.written?.bind(opts.probe);
+  const probeTimes = new Float64Array(written ? 4096 : 0);
   const stats: HubStats = { ticksPublished: 0, ticksQueued: 0, ticksSuperseded: 0, messagesSent: 0, backpressureSkips: 0 };
 
   // Per symbol id. Symbols get an id on first subscribe (only known symbols are subscribed: bounded by the master).
@@ -223,8 +243,17 @@ export function createStreamHub(opts: StreamHubOptions = {}): StreamHub {
   }
 
   function drainDue(): void {
-    let t = now();
+    const start = now();
+    let t = start;
     while (heap.length && heap[0].dueAt <= t) {
+      if (t - start >= DRAIN_BUDGET_MS) {
+        // Yield: ingest messages waiting to be read go first (poll phase), the drain goes on right after them.
+        if (!soon && !stopped) {
+          soon = true;
+          setImmediate(onSoon);
+        }
+        return;
+      }
       const conn = heapPop();
       if (conn.closed || conn.pendingCount === 0) continue;
       if (conn.bufferedAmount() > maxBufferedBytes) {
@@ -258,7 +287,10 @@ export function createStreamHub(opts: StreamHubOptions = {}): StreamHub {
       const id = a[slot] & ID_MASK;
       a[slot] = id;
       if (i > conn.cap) buf[off++] = COMMA;
-      off += buf.write(latestJson[id]!, off, extraBytesOf[id] === 0 ? 'latin1' : 'utf8');
+      const frag = latestJson[id]!;
+      if (extraBytesOf[id] !== 0) off += buf.write(frag, off, 'utf8');
+      else if (fastLatin1) off += (buf as unknown as Latin1Writer).latin1Write(frag, off);
+      else off += buf.write(frag, off, 'latin1');
     }
     buf.write(MSG_TAIL, off, 'latin1');
     conn.pendingCount = 0;
@@ -266,6 +298,10 @@ export function createStreamHub(opts: StreamHubOptions = {}): StreamHub {
     stats.messagesSent++;
     opts.onSend?.(n, size);
     conn.send(buf, FRAME_HEADROOM);
+    if (written && n <= probeTimes.length) {
+      for (let i = 0; i < n; i++) probeTimes[i] = latestT[a[a[conn.cap + i]] & ID_MASK];
+      written(probeTimes, n, Date.now());
+    }
   }
 
   /** Queues a connection that just got its first pending tick since its last message. */

@@ -49,6 +49,19 @@ export interface PriceProvider {
   fetchFx?(pairs: string[]): Promise<Map<string, Tick>>;
 }
 
+/**
+ * Optional latency probe (benches, diagnostics): wall-clock (Date.now()) stamps along a tick's way through the
+ * server, to split delivery latency into its stages. Unset in production; each hook costs nothing when absent.
+ */
+export interface LatencyProbe {
+  /** An ingest message's ticks, parsed, before the pipeline sees them. */
+  ingested?(ticks: readonly Tick[], wallMs: number): void;
+  /** The same ticks after the pipeline handed them to the cache and the stream hub (queued per connection). */
+  published?(ticks: readonly Tick[], wallMs: number): void;
+  /** One stream message handed to the socket: the tick times it carries (`count` of them in `times`), and the wall time. */
+  written?(times: Float64Array, count: number, wallMs: number): void;
+}
+
 /** Injectable time source (tests advance it by hand). */
 export interface Clock {
   now(): number;
