@@ -1,17 +1,22 @@
-// `npm run bench -- holdings [--smoke] [--runs N] [--path idb|rx]`: opening a 500-holding account the way the
-// holdings view does, in Debian Chromium on real IndexedDB: `loadHoldingsData` — the account's lots (RxDB query,
-// index [accountId, symbol]), and the security and latest-price rows of its symbols from the app's in-memory cache,
-// misses read in one batched IndexedDB lookup (`--path rx`: all as uncached RxDB queries, for comparison) — then
-// the valuation client's `valueHoldings` — on the UI thread for views up to
-// UI_THREAD_MAX_LOTS lots (this one: 1,000), on the warm dedicated Comlink worker above that (see
-// apps/desktop/src/renderer/workers/valuation-client.ts). The warm-worker valuation of the same data is timed too,
-// for comparison. The book is the demo book (seed 42, 25 households) plus 1 + warmup + runs + probes accounts
-// each holding all 500 securities (two lots each, bought at generated closes; 1,000 lots per account, 221,000 in
-// all at full size). Every timed open (p50Ms/p95Ms) is of an account not opened before, so its lots are read from
-// IndexedDB (nothing from RxDB's query cache); the security and latest-price rows come from the app's in-memory
-// cache (db/holdings-cache.ts) after the first open, as they do when a user opens account after account.
-// reopenP50Ms/reopenP95Ms: re-opening one account; firstOpenMs: the very first open (cold code and caches);
-// stepsP50Ms: each read alone on fresh accounts (lots query; security and latest-price reads by IndexedDB, uncached).
+// `npm run bench -- holdings [--smoke] [--runs N] [--path idb|rx] [--attribute]`: opening a 500-holding account
+// the way the holdings view does, in Debian Chromium on real IndexedDB: `loadHoldingsData` — the account's lots
+// (from the book's lot packs: one IndexedDB record per account plus RxDB's lot changes since the packs were built,
+// db/holdings-packs.ts; the indexed RxDB query when packs cannot answer), and the security and latest-price rows
+// of its symbols from the app's in-memory cache, misses read in one batched IndexedDB lookup (`--path rx`: all as
+// uncached RxDB queries, no packs, for comparison) — then the valuation client's `valueHoldings` — on the UI
+// thread for views up to UI_THREAD_MAX_LOTS lots (this one: 1,000), on the warm dedicated Comlink worker above
+// that (see apps/desktop/src/renderer/workers/valuation-client.ts). The warm-worker valuation of the same data is
+// timed too, for comparison. The book is the demo book (seed 42, 25 households) plus 1 + warmup + runs + probes
+// accounts each holding all 500 securities (two lots each, bought at generated closes; 1,000 lots per account,
+// 221,000 in all at full size; lot ids `<accountId>-l<n>` like the demo generator's). After seeding, the packs are
+// built by one pass over the whole book (as the app does in the background from its first holdings open;
+// packsBuildS). Every timed open (p50Ms/p95Ms) is of an account not opened before, so its lots are read from
+// IndexedDB (nothing from RxDB's query cache or any in-memory cache); the security and latest-price rows come
+// from the app's in-memory cache (db/holdings-cache.ts) after the first open, as they do when a user opens
+// account after account. reopenP50Ms/reopenP95Ms: re-opening one account; firstOpenMs: the very first open (cold
+// code and caches); stepsP50Ms: each read alone on fresh accounts (lots from the packs, lots by RxDB query;
+// security and latest-price reads by IndexedDB, uncached). `--attribute`: instead of the runs, times the lots
+// read of fresh accounts by RxDB query, RxDB storage query, raw IndexedDB cursor / getAll / getAllKeys, and packs.
 // Note: every bench account holds the same 500 symbols, which flatters `--path rx` (its one price query is then
 // the same each run and RxDB's query cache answers it). p50/p95 over 200 runs (smoke: 20).
 // Last stdout line: {"bench":"holdings","holdings":500,"p50Ms":..,"p95Ms":..,"reopenP95Ms":..}.
@@ -26,7 +31,7 @@ import { generateBook } from '@aw/demo';
 import { demoService } from '../apps/desktop/src/renderer/workers/demo-service.ts';
 import { serveRenderer } from '../apps/desktop/src/main/renderer-server.ts';
 
-const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, runs: { type: 'string' }, path: { type: 'string', default: 'idb' } } });
+const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, runs: { type: 'string' }, path: { type: 'string', default: 'idb' }, attribute: { type: 'boolean', default: false } } });
 const runs = Number(values.runs ?? (values.smoke ? 20 : 200));
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
 const path = values.path === 'rx' ? 'rx' : values.path === 'idb' ? 'idb' : null;
@@ -46,13 +51,13 @@ function benchBook() {
   const S = market.symbols.length;
   const lots: TaxLot[] = [];
   for (let s = 0; s < Math.min(HOLDINGS, S); s++) {
-    for (const [k, d] of [(s * 37) % (D - 300), (s * 91 + 500) % (D - 30)].entries()) {
+    for (const d of [(s * 37) % (D - 300), (s * 91 + 500) % (D - 30)]) {
       let day = d;
       while (day < D - 1 && !Number.isFinite(market.closes[day * S + s]!)) day++; // later listings start later
       const close = market.closes[day * S + s]!;
       const quantity = Math.max(1, Math.round(10_000 / close));
       const acquired = market.dates[day]!;
-      lots.push({ id: `bench-${s}-${k}`, teamId: account.teamId, householdId: household.id, accountId: account.id, symbol: market.symbols[s]!,
+      lots.push({ id: `${account.id}-l${lots.length}`, teamId: account.teamId, householdId: household.id, accountId: account.id, symbol: market.symbols[s]!,
         quantity, costBasisCents: mulToCents(quantity, close), acquiredDate: acquired, holdingPeriodStart: acquired,
         washSaleAdjustmentCents: 0, updatedAt: 1 });
     }
@@ -89,9 +94,15 @@ async function main(): Promise<void> {
     const copies = 1 + warmup + runs + probes; // the last `probes`: for the one-by-one read timings
     log(`holdings: writing the book to IndexedDB (${book.lots.length} lots, then ${copies - 1} more 500-holding accounts)…`);
     const s0 = performance.now();
-    const ids = await page.evaluate(([b, c, pth]) => (window as any).bench.setup(b, 'bench-500', c, pth), [book, copies, path] as const) as string[];
+    const { ids, packsMs } = await page.evaluate(([b, c, pth]) => (window as any).bench.setup(b, 'bench-500', c, pth), [book, copies, path] as const) as { ids: string[]; packsMs: number };
     const seedS = (performance.now() - s0) / 1000;
-    log(`holdings: seeded in ${seedS.toFixed(1)} s; ${runs} runs (${path})…`);
+    log(`holdings: seeded in ${seedS.toFixed(1)} s (lot packs built in ${(packsMs / 1000).toFixed(1)} s); ${runs} runs (${path})…`);
+    if (values.attribute) {
+      const a = await page.evaluate((i) => (window as any).bench.attribute(i), ids.slice(1 + warmup)) as Record<string, number[]>;
+      for (const [k, xs] of Object.entries(a)) console.log(`${k.padEnd(24)} n=${xs.length} p50 ${r2(pct(xs, 50))} p95 ${r2(pct(xs, 95))} min ${r2(Math.min(...xs))}`);
+      console.log(JSON.stringify({ bench: 'holdings', mode: 'attribute', ...Object.fromEntries(Object.entries(a).map(([k, xs]) => [k, r2(pct(xs, 50))])), loadAvg1m: r2(loadavg()[0]!) }));
+      return;
+    }
     const uiThreadMaxLots = await page.evaluate(() => (window as any).bench.uiThreadMaxLots) as number;
     const { first, runs: timings } = await page.evaluate(([i, n, w]) => (window as any).bench.run(i, n, w), [ids, runs, warmup] as const) as {
       first: { totalMs: number; readMs: number };
@@ -125,13 +136,14 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(`${String(r[0]).padEnd(38)}${String(r[1]).padStart(10)}${String(r[2]).padStart(10)}`);
     console.log(`first open (cold code): ${r2(first.totalMs)} ms, of which read ${r2(first.readMs)} ms`);
     console.log(`reads one by one, uncached, fresh accounts, p50 ms: ${JSON.stringify(stepP50)}`);
+    console.log(`lot packs built (whole book, one pass) in ${r2(packsMs / 1000)} s`);
     const p95 = p('totalMs', 95);
     console.log(`target p95 < 20 ms: ${p95 < 20 ? 'met' : 'MISSED'}`);
     console.log(JSON.stringify({ bench: 'holdings', holdings, lots, runs, accounts: copies, path, p50Ms: p('totalMs', 50), p95Ms: p95,
       reopenP50Ms: p('reopenMs', 50), reopenP95Ms: p('reopenMs', 95),
       readP50Ms: p('readMs', 50), readP95Ms: p('readMs', 95), valueP50Ms: p('valueMs', 50), valueP95Ms: p('valueMs', 95),
       computeP50Ms: p('computeMs', 50), valuedOn, workerValueP50Ms: p('workerValueMs', 50), workerValueP95Ms: p('workerValueMs', 95),
-      firstOpenMs: r2(first.totalMs), stepsP50Ms: stepP50, seedS: r2(seedS), loadAvg1m: r2(loadavg()[0]!) }));
+      firstOpenMs: r2(first.totalMs), stepsP50Ms: stepP50, seedS: r2(seedS), packsBuildS: r2(packsMs / 1000), loadAvg1m: r2(loadavg()[0]!) }));
   } finally {
     await browser.close();
     await server.close();

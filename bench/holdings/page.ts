@@ -1,17 +1,20 @@
 // Browser side of `npm run bench -- holdings`: opens the book in real IndexedDB (RxDB + Dexie, as the app does) and
 // times opening accounts' holdings exactly the way the holdings view does (app/book-runtime.ts): `loadHoldingsData`
-// (db/holdings-query.ts: the account's lots by RxDB query, and the security and latest-price rows from the app's
+// (db/holdings-query.ts: the account's lots from the book's lot packs — built after seeding by `lotPacksReady`,
+// as the app builds them in the background — or by RxDB query when packs cannot answer, and the security and latest-price rows from the app's
 // cache, misses read in ONE batched IndexedDB lookup — or all as uncached RxDB queries with `rx`), then `ValuationClient.valueHoldings` — which values a view of up to UI_THREAD_MAX_LOTS
 // lots on the UI thread and bigger ones on the warm worker. Each timed open is of a DIFFERENT account (copies of
 // the template account with their own lots), so no open is answered from RxDB's query cache; re-opens of one
 // account are timed separately. Then, for comparison, the same data valued on the warm worker (the big-view path).
 // Times in milliseconds (performance.now).
+import { normalizeMangoQuery, prepareQuery } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { Account, TaxLot } from '@aw/domain';
 import { openBookDb, type BookDatabase } from '../../apps/desktop/src/renderer/db/book-db.ts';
 import type { BookPayload } from '../../apps/desktop/src/renderer/db/book-payload.ts';
 import { loadHoldingsData, loadHoldingsDataRx } from '../../apps/desktop/src/renderer/db/holdings-query.ts';
 import { readLatestPricesIdb, readSecuritiesIdb } from '../../apps/desktop/src/renderer/db/holdings-idb.ts';
+import { lotPacksReady, readLotsPacked } from '../../apps/desktop/src/renderer/db/holdings-packs.ts';
 import { writeBook } from '../../apps/desktop/src/renderer/db/seed.ts';
 import { createValuationClient, createValuationWorkerPool, type HoldingsInput, type ValuationClient } from '../../apps/desktop/src/renderer/workers/valuation-client.ts';
 import { UI_THREAD_MAX_LOTS } from '../../apps/desktop/src/renderer/workers/valuation-holdings.ts';
@@ -33,7 +36,7 @@ let load = loadHoldingsData;
  * Writes the book, then `copies` - 1 more copies of account `templateId` with its lots (ids suffixed `-k`, in
  * chunks of 8 accounts). Returns the ids of all `copies` accounts, the template first.
  */
-async function setup(book: BookPayload, templateId: string, copies: number, path: 'idb' | 'rx'): Promise<string[]> {
+async function setup(book: BookPayload, templateId: string, copies: number, path: 'idb' | 'rx'): Promise<{ ids: string[]; packsMs: number }> {
   db = await openBookDb(getRxStorageDexie(), { name: `bench-${Date.now()}` });
   load = path === 'rx' ? loadHoldingsDataRx : loadHoldingsData;
   await writeBook(db, book);
@@ -47,7 +50,7 @@ async function setup(book: BookPayload, templateId: string, copies: number, path
       const id = `${templateId}-${j}`;
       ids.push(id);
       accounts.push({ ...account, id, name: `${account.name} #${j}` });
-      for (const l of lots) copied.push({ ...l, id: `${l.id}-${j}`, accountId: id });
+      lots.forEach((l, n) => copied.push({ ...l, id: `${id}-l${n}`, accountId: id })); // account-scoped ids, as the demo generator's
     }
     await db.accounts.bulkInsert(accounts);
     const res = await db.lots.bulkInsert(copied);
@@ -55,7 +58,11 @@ async function setup(book: BookPayload, templateId: string, copies: number, path
   }
   valuation = createValuationClient();
   workerOnly = createValuationClient(createValuationWorkerPool({ size: 1 }), undefined, { uiThreadMaxLots: 0 });
-  return ids;
+  // The lot packs the app builds in the background from the first holdings open (db/holdings-packs.ts), here
+  // awaited: a build pass over the whole book, as after seeding or replication. On the rx path: none.
+  const t0 = performance.now();
+  if (path === 'idb') await lotPacksReady(db);
+  return { ids, packsMs: performance.now() - t0 };
 }
 
 /** The holdings view's read (book-runtime.ts loadHousehold, scoped to one account). */
@@ -102,8 +109,14 @@ async function run(ids: string[], runs: number, warmup: number): Promise<{ first
   return { first, runs: view.map((v, i) => ({ ...v, ...worker[i]!, reopenMs: reopen[i]! })) };
 }
 
-/** The reads one by one, uncached, on an account never opened before (ms): its lots (RxDB query), then the security and latest-price reads. */
+/**
+ * The reads one by one, uncached, on an account never opened before (ms): its lots from the packs, its lots by
+ * RxDB query (the fallback, and the reference), then the security and latest-price reads.
+ */
 async function steps(accountId: string): Promise<Record<string, number>> {
+  const p0 = performance.now();
+  const packed = await readLotsPacked(db!, { accountId });
+  const packedMs = performance.now() - p0;
   const t0 = performance.now();
   const lots = await db!.lots.find({ selector: { accountId }, sort: [{ accountId: 'asc' }, { symbol: 'asc' }] }).exec().then((d) => d.map((x) => x.toJSON(true) as TaxLot));
   const t1 = performance.now();
@@ -112,8 +125,54 @@ async function steps(accountId: string): Promise<Record<string, number>> {
   const t2 = performance.now();
   await readLatestPricesIdb(db!.prices, symbols);
   const t3 = performance.now();
-  return { lotsMs: t1 - t0, securitiesMs: t2 - t1, pricesMs: t3 - t2 };
+  if (packed && packed.length !== lots.length) throw new Error(`packs: ${packed.length} lots, RxDB query: ${lots.length}`);
+  return { packedLotsMs: packed ? packedMs : NaN, lotsMs: t1 - t0, securitiesMs: t2 - t1, pricesMs: t3 - t2 };
 }
 
-Object.assign(window, { bench: { setup, run, steps, uiThreadMaxLots: UI_THREAD_MAX_LOTS } });
+/**
+ * Attribution of the lots read (ms per variant, each run on an account never read before, variants round-robin
+ * over `ids`): RxDB query + toJSON, RxDB storage-instance query (no RxDocuments), and raw IndexedDB reads of the
+ * same rows — index cursor (what RxDB's Dexie query does), index getAll, primary-key-range getAll, key-only getAll —
+ * and the lot packs (one record per account plus the change feed).
+ */
+async function attribute(ids: string[]): Promise<Record<string, number[]>> {
+  const lotsCol = db!.lots;
+  const idb = (await (lotsCol.internalStorageInstance as any).internals).dexieDb.backendDB() as IDBDatabase;
+  const index = '[_deleted+accountId+symbol+id]';
+  const req = <T>(r: IDBRequest<T>) => new Promise<T>((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+  const store = () => idb.transaction('docs', 'readonly').objectStore('docs');
+  const range = (a: string) => IDBKeyRange.bound(['0', a], ['0', a, []]);
+  const prepared = (a: string) => prepareQuery(lotsCol.schema.jsonSchema, normalizeMangoQuery(lotsCol.schema.jsonSchema,
+    { selector: { accountId: { $eq: a }, _deleted: { $eq: false } } as any, sort: [{ accountId: 'asc' }, { symbol: 'asc' }] }));
+  await lotPacksReady(db!);
+  const variants: Record<string, (a: string) => Promise<number>> = {
+    packs: async (a) => (await readLotsPacked(db!, { accountId: a }))?.length ?? 0,
+    rxQuery: async (a) => (await lotsCol.find({ selector: { accountId: a }, sort: [{ accountId: 'asc' }, { symbol: 'asc' }] }).exec()).map((d) => d.toJSON(true)).length,
+    storageQuery: async (a) => (await lotsCol.storageInstance.query(prepared(a))).documents.length,
+    internalStorageQuery: async (a) => (await lotsCol.internalStorageInstance.query(prepared(a))).documents.length,
+    idbCursor: (a) => new Promise((res, rej) => {
+      const out: unknown[] = [];
+      const r = store().index(index).openCursor(range(a));
+      r.onsuccess = () => { const c = r.result; if (c) { out.push(c.value); c.continue(); } else res(out.length); };
+      r.onerror = () => rej(r.error);
+    }),
+    idbIndexGetAll: async (a) => (await req(store().index(index).getAll(range(a)))).length,
+    idbPkGetAll: async (a) => (await req(store().getAll(IDBKeyRange.bound(`${a}-l`, `${a}-l\uffff`)))).length,
+    idbIndexGetAllKeys: async (a) => (await req(store().index(index).getAllKeys(range(a)))).length,
+    idbEmpty: async (a) => ((await req(store().get(`${a}-none`))) ? 1 : 0),
+  };
+  const names = Object.keys(variants);
+  const out: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  let i = 0;
+  for (const a of ids) {
+    const n = names[i++ % names.length]!;
+    const t0 = performance.now();
+    const count = await variants[n]!(a);
+    out[n]!.push(performance.now() - t0);
+    if (n !== 'idbEmpty' && count !== 1000) throw new Error(`${n}: ${count} lots`);
+  }
+  return out;
+}
+
+Object.assign(window, { bench: { setup, run, steps, attribute, uiThreadMaxLots: UI_THREAD_MAX_LOTS } });
 document.title = 'holdings bench ready';

@@ -1,4 +1,5 @@
-// The holdings view's reads: lots of a household (or one account) by index, then ONE batched lookup of the
+// The holdings view's reads: lots of a household (or one account) — from the book's lot packs (holdings-packs.ts:
+// one IndexedDB record per account, checked against RxDB's change feed) or by indexed RxDB query — then ONE batched lookup of the
 // latest prices (securities and FX) and security master rows for all their symbols — never one query per holding.
 // Rows are the documents' own data (`toJSON(true)`: read-only, RxDB meta fields included), not `toJSON()` copies:
 // those clone and `delete` the meta fields (slow dictionary-mode objects), which was most of a view's read time and
@@ -11,6 +12,7 @@ import type { Account, DailyPrice, Security, TaxLot } from '@aw/domain';
 import type { BookDatabase } from './book-db.ts';
 import { cachedLatestPrices, cachedSecurities } from './holdings-cache.ts';
 import { readLatestPricesIdb, readSecuritiesIdb } from './holdings-idb.ts';
+import { readLotsPacked } from './holdings-packs.ts';
 
 export type HoldingsScope = { householdId: string } | { accountId: string };
 
@@ -57,7 +59,7 @@ export async function loadHoldingsData(db: BookDatabase, scope: HoldingsScope): 
 
 /** The same reads as RxDB queries only, uncached (the reference the fast path is tested against). */
 export async function loadHoldingsDataRx(db: BookDatabase, scope: HoldingsScope): Promise<HoldingsData> {
-  const { lots, accounts } = await lotsAndAccounts(db, scope);
+  const [lots, accounts] = await Promise.all([lotsQuery(db, scope), scopeAccounts(db, scope)]);
   const symbols = [...new Set(lots.map((l) => l.symbol))];
   const [securityDocs, priceRows] = await Promise.all([db.securities.findByIds(symbols).exec(), lookupLatestPricesRx(db, symbols)]);
   const securities = [...securityDocs.values()].map((d) => d.toJSON(true) as Security);
@@ -65,19 +67,30 @@ export async function loadHoldingsDataRx(db: BookDatabase, scope: HoldingsScope)
 }
 
 /**
- * The scope's lots (indexed RxDB query, sorted by symbol) and accounts. RxDB's Dexie storage answers an index
- * range with one `getAll` already (measured: no faster read by hand), and re-opening a view gets the unchanged
- * result from RxDB's query cache.
+ * The scope's lots and accounts. The lots come from the book's lot packs when they can answer (holdings-packs.ts:
+ * one IndexedDB record per account plus the lot changes since the packs were built, on Dexie storage), else from
+ * the indexed RxDB query (sorted by symbol; re-opening a view gets the unchanged result from RxDB's query cache).
+ * A read the packs cannot answer (first read of a book, stale packs) starts building them in the background.
  */
 async function lotsAndAccounts(db: BookDatabase, scope: HoldingsScope): Promise<{ lots: TaxLot[]; accounts: Account[] }> {
-  const [lotDocs, accountDocs] = 'accountId' in scope
-    ? await Promise.all([
-      db.lots.find({ selector: { accountId: scope.accountId }, sort: [{ accountId: 'asc' }, { symbol: 'asc' }] }).exec(),
-      db.accounts.findByIds([scope.accountId]).exec().then((m) => [...m.values()]),
-    ])
-    : await Promise.all([
-      db.lots.find({ selector: { householdId: scope.householdId }, sort: [{ householdId: 'asc' }, { symbol: 'asc' }] }).exec(),
-      db.accounts.find({ selector: { householdId: scope.householdId } }).exec(),
-    ]);
-  return { lots: lotDocs.map((d) => d.toJSON(true) as TaxLot), accounts: accountDocs.map((d) => d.toJSON(true) as Account) };
+  const [lots, accounts] = await Promise.all([
+    readLotsPacked(db, scope).then((packed) => packed ?? lotsQuery(db, scope)),
+    scopeAccounts(db, scope),
+  ]);
+  return { lots, accounts };
+}
+
+async function scopeAccounts(db: BookDatabase, scope: HoldingsScope): Promise<Account[]> {
+  const docs = 'accountId' in scope
+    ? [...(await db.accounts.findByIds([scope.accountId]).exec()).values()]
+    : await db.accounts.find({ selector: { householdId: scope.householdId } }).exec();
+  return docs.map((d) => d.toJSON(true) as Account);
+}
+
+/** The scope's lots by indexed RxDB query (the reference the packs are tested against). */
+async function lotsQuery(db: BookDatabase, scope: HoldingsScope): Promise<TaxLot[]> {
+  const docs = 'accountId' in scope
+    ? await db.lots.find({ selector: { accountId: scope.accountId }, sort: [{ accountId: 'asc' }, { symbol: 'asc' }] }).exec()
+    : await db.lots.find({ selector: { householdId: scope.householdId }, sort: [{ householdId: 'asc' }, { symbol: 'asc' }] }).exec();
+  return docs.map((d) => d.toJSON(true) as TaxLot);
 }

@@ -1,46 +1,17 @@
 // Small holdings views are valued on the UI thread, big ones on the warm worker: a user must see the same numbers
 // either way, including for rows exactly as an RxDB read returns them (meta fields stripped by `delete`).
-import * as Comlink from 'comlink';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadHoldingsData } from '../db/holdings-query.ts';
 import { writeBook } from '../db/seed.ts';
 import { openTestDb, smallBook } from '../test-support.ts';
-import { createWorkerPool, type PoolEndpoint, type WorkerPool } from './pool.ts';
-import { createValuationClient, type ValuationClient } from './valuation-client.ts';
 import { UI_THREAD_MAX_LOTS, valueHoldingsView } from './valuation-holdings.ts';
-import { valuationService, type HoldingsInput, type ValuationApi } from './valuation-service.ts';
+import type { HoldingsInput } from './valuation-service.ts';
+import { householdInput as inputOf, strip, valuationClients } from './valuation-holdings.fixture.ts';
 
-/** A one-worker pool whose "worker" is the real valuation service behind a real Comlink MessageChannel. */
-function inProcessPool(): WorkerPool<ValuationApi> {
-  return createWorkerPool<ValuationApi>(() => {
-    const { port1, port2 } = new MessageChannel();
-    Comlink.expose(valuationService, port2);
-    return Object.assign(port1, { terminate: () => { port1.close(); port2.close(); } }) as unknown as PoolEndpoint;
-  }, { size: 1 });
-}
-
-const clients: ValuationClient[] = [];
-afterEach(() => { for (const c of clients.splice(0)) c.terminate(); });
-function client(uiThreadMaxLots?: number): { pool: WorkerPool<ValuationApi>; valuation: ValuationClient } {
-  const pool = inProcessPool();
-  const valuation = createValuationClient(pool, undefined, { uiThreadMaxLots });
-  clients.push(valuation);
-  return { pool, valuation };
-}
-
+const client = valuationClients();
 const book = smallBook(3);
-function householdInput(householdId: string): HoldingsInput {
-  const lots = book.lots.filter((l) => l.householdId === householdId);
-  const symbols = new Set(lots.map((l) => l.symbol));
-  return {
-    lots,
-    priceRows: book.prices.filter((p) => symbols.has(p.symbol) || p.kind === 'fx'),
-    securities: book.securities.filter((s) => symbols.has(s.symbol)),
-    cashCents: book.accounts.filter((a) => a.householdId === householdId).reduce((c, a) => c + a.cashCents, 0),
-  };
-}
-const strip = <T extends { computeMs: number }>(v: T) => ({ ...v, computeMs: 0 });
+const householdInput = (householdId: string): HoldingsInput => inputOf(book, householdId);
 
 describe('holdings valuation on the UI thread', () => {
   it('values a small view without starting a worker, exactly as the warm worker does', async () => {

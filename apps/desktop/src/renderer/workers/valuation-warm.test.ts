@@ -1,40 +1,16 @@
 // The warm valuation path against the stateless one: same answers while only market deltas cross, and live prices
 // laid over the closes value holdings exactly (quantity × live price, to the cent). Holdings views are forced onto
 // the warm worker here (uiThreadMaxLots 0); valuation-holdings.test.ts covers the UI-thread path.
-import * as Comlink from 'comlink';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mulToCents } from '@aw/domain';
 import { smallBook } from '../test-support.ts';
-import { createWorkerPool, type PoolEndpoint } from './pool.ts';
-import { createValuationClient, type ValuationClient } from './valuation-client.ts';
-import { valuationService, type HoldingsInput, type ValuationApi } from './valuation-service.ts';
+import { valuationService } from './valuation-service.ts';
+import { householdInput, strip, valuationClients } from './valuation-holdings.fixture.ts';
 import { decodeHoldings, decodeLots, encodeHoldings, encodeLots } from './valuation-wire.ts';
 
-/** A client whose warm "worker" is the real service behind a real Comlink MessageChannel; every view goes to it. */
-function inProcessValuationClient(): ValuationClient {
-  const pool = createWorkerPool<ValuationApi>(() => {
-    const { port1, port2 } = new MessageChannel();
-    Comlink.expose(valuationService, port2);
-    return Object.assign(port1, { terminate: () => { port1.close(); port2.close(); } }) as unknown as PoolEndpoint;
-  }, { size: 1 });
-  return createValuationClient(pool, undefined, { uiThreadMaxLots: 0 });
-}
-
-let client: ValuationClient | undefined;
-afterEach(() => { client?.terminate(); client = undefined; });
-
-function householdInput(book: ReturnType<typeof smallBook>, householdId: string): HoldingsInput {
-  const lots = book.lots.filter((l) => l.householdId === householdId);
-  const symbols = new Set(lots.map((l) => l.symbol));
-  return {
-    lots,
-    priceRows: book.prices.filter((p) => symbols.has(p.symbol) || p.kind === 'fx'),
-    securities: book.securities.filter((s) => symbols.has(s.symbol)),
-    cashCents: book.accounts.filter((a) => a.householdId === householdId).reduce((c, a) => c + a.cashCents, 0),
-  };
-}
-
-const strip = <T extends { computeMs: number }>(v: T) => ({ ...v, computeMs: 0 });
+/** Clients whose every view goes to the warm worker (uiThreadMaxLots 0). */
+const makeClient = valuationClients();
+const warmClient = () => makeClient(0).valuation;
 
 describe('valuation wire form', () => {
   it('round-trips lots and valued holdings losslessly, unpriced ones included', () => {
@@ -53,7 +29,7 @@ describe('valuation wire form', () => {
 describe('warm valuation worker', () => {
   it('values every household like the stateless call, sending the market once', async () => {
     const book = smallBook(3);
-    client = inProcessValuationClient();
+    const client = warmClient();
     for (const h of book.households) {
       const input = householdInput(book, h.id);
       expect(strip(await client.valueHoldings(input))).toEqual(strip(valuationService.valueHoldings(input)));
@@ -71,7 +47,7 @@ describe('warm valuation worker', () => {
 
   it('revalues an open live view from ticks and falls back to the closes when they are dropped', async () => {
     const book = smallBook(2);
-    client = inProcessValuationClient();
+    const client = warmClient();
     const input = householdInput(book, book.households[0]!.id);
     const atClose = valuationService.valueHoldings(input);
     const opened = await client.live.open('hh', input);

@@ -1,0 +1,306 @@
+// Lot packs: the holdings view's lots of one (household, account) pair stored as ONE IndexedDB record, beside the
+// book's RxDB database (Dexie storage: the app). Why: Chromium pays ~30–40 µs per IndexedDB record however it is
+// read (RxDB's index cursor, index or primary-key `getAll`, even key-only `getAllKeys` costs ~15 µs per key), so a
+// 1,000-lot account costs ~35 ms to read as 1,000 documents but ~2 ms as one columnar record.
+//
+// The packs are a derived, self-checking copy; RxDB stays the source of truth:
+// - A build pass (one at a time per origin: Web Locks) clears the packs and the coverage marker, notes the lots
+//   collection's newest change checkpoint `since` ([_meta.lwt, id]: the order RxDB's replication reads changes
+//   in), then reads the live lots in account order in steps (one read-only `getAll` each) and writes one pack per
+//   (householdId, accountId) pair once its account is read, then the marker { since, passId }.
+// - A read takes the scope's packs (with the marker, in one transaction) and every lot document changed since
+//   `since` (one `getAll` on RxDB's own `[_meta.lwt+id]` index, at most CHANGES_MAX) and replaces the packed rows
+//   of those ids by their current state (dropped when deleted or moved out of the scope). Every live lot with
+//   lwt <= since existed unchanged through the whole pass, so it is in its pair's pack; every other one is in the
+//   change set: the result is exactly the lots as of the change read (same rows as RxDB's query, same order).
+// - No marker (pass running or never run), a marker older than COVERAGE_MAX_AGE_MS, or more than CHANGES_MAX changes:
+//   null, the caller reads by RxDB query, and a new pass is started in the background. Past CHANGES_SOFT changes
+//   the read still uses the packs and starts a new pass.
+// This relies, as RxDB's own replication checkpoints do, on lwt growing with commit order (all lot writes go
+// through this renderer's RxDB, whose `now()` is strictly increasing). Rows are plain TaxLot objects (no RxDB meta
+// fields), fresh per read. Other storages (memory in tests): every function returns null / does nothing.
+import type { TaxLot } from '@aw/domain';
+import type { BookDatabase } from './book-db.ts';
+import { indexOf } from './holdings-idb.ts';
+import { isLive, prefixRange, withoutMeta } from '../workers/rebalance-idb.ts';
+
+export type LotScope = { householdId: string } | { accountId: string };
+
+/** Change sets above this size: fall back to the RxDB query and rebuild. */
+export const CHANGES_MAX = 1000;
+/** Change sets above this size are still applied, and start a rebuild. */
+export const CHANGES_SOFT = 200;
+/** Packs older than this are rebuilt first (far below any tombstone purge window). */
+export const COVERAGE_MAX_AGE_MS = 7 * 24 * 3600_000;
+/** Lots read per pass step (whole accounts; one bigger account is read whole in its own step): small enough that
+ * the main thread receiving a step stays responsive. */
+const STEP_LOTS = 2000;
+const FORMAT = 1;
+const PACKS = 'packs';
+const META = 'meta';
+const COVERAGE_KEY = 'coverage';
+
+type Checkpoint = [lwt: number, id: string];
+interface Coverage { since: Checkpoint; passId: string; builtAt: number }
+/** One (householdId, accountId) pair's lots, column by column (`fields[i]` of lot k is `cols[i][k]`). */
+interface Pack { householdId: string; accountId: string; fields: string[]; cols: unknown[][] }
+type StoredLot = TaxLot & { _deleted?: unknown; _meta?: { lwt: number } };
+
+interface PackState {
+  lots: IDBDatabase;
+  packs: IDBDatabase;
+  byAccount: string;
+  coverage: Coverage | null;
+  pass: Promise<void> | null;
+  closed: boolean;
+  /** The last reads (scope key → rows), emptied by any change of the lots (`version` bumped). */
+  recent: Map<string, TaxLot[]>;
+  version: number;
+}
+
+/** Scopes whose last read is kept in memory (re-opening a view reads nothing while no lot changes). */
+const RECENT_MAX = 8;
+
+const states = new WeakMap<BookDatabase, Promise<PackState | null>>();
+
+const request = <T>(r: IDBRequest<T>): Promise<T> => new Promise((res, rej) => {
+  r.onsuccess = () => res(r.result);
+  r.onerror = () => rej(r.error ?? new Error('IndexedDB request failed'));
+});
+
+const done = (tx: IDBTransaction): Promise<void> => new Promise((res, rej) => {
+  tx.oncomplete = () => res();
+  tx.onerror = () => rej(tx.error ?? new Error('IndexedDB transaction failed'));
+  tx.onabort = () => rej(tx.error ?? new Error('IndexedDB transaction aborted'));
+});
+
+interface DexieInternals { dexieDb: { backendDB(): IDBDatabase; _options: { indexedDB?: IDBFactory } } }
+
+/** The book's pack state (opening the packs database once); null when the lots are not in Dexie storage. */
+function stateOf(db: BookDatabase): Promise<PackState | null> {
+  let s = states.get(db);
+  if (!s) {
+    s = openState(db).catch(() => null);
+    states.set(db, s);
+  }
+  return s;
+}
+
+async function openState(db: BookDatabase): Promise<PackState | null> {
+  const instance = db.lots.internalStorageInstance as unknown as { storage?: { name?: string }; internals: Promise<DexieInternals> };
+  if (instance.storage?.name !== 'dexie') return null;
+  const internals = await instance.internals;
+  const lots = internals.dexieDb.backendDB();
+  const factory = internals.dexieDb._options.indexedDB ?? globalThis.indexedDB;
+  const byAccount = indexOf(db.lots, ['accountId', 'symbol']);
+  if (!lots || !factory || !byAccount || !lots.objectStoreNames.contains('docs')) return null;
+  const indexes = lots.transaction('docs', 'readonly').objectStore('docs').indexNames;
+  if (!indexes.contains(byAccount) || !indexes.contains('[_meta.lwt+id]')) return null;
+  const name = `${db.name}--lot-packs-${FORMAT}-v${db.lots.schema.version}`;
+  const open = factory.open(name, 1);
+  open.onupgradeneeded = () => {
+    const store = open.result.createObjectStore(PACKS, { keyPath: ['householdId', 'accountId'] });
+    store.createIndex('accountId', 'accountId');
+    open.result.createObjectStore(META);
+  };
+  const packs = await request(open);
+  const state: PackState = { lots, packs, byAccount, coverage: null, pass: null, closed: false, recent: new Map(), version: 0 };
+  // Any change of the lots (local write, replication, another tab): forget the kept reads.
+  const changes = db.lots.$.subscribe(() => { state.version++; state.recent.clear(); });
+  db.onClose.push(() => changes.unsubscribe());
+  db.onClose.push(async () => {
+    state.closed = true;
+    await state.pass?.catch(() => undefined);
+    packs.close();
+  });
+  db.lots.onRemove.push(() => {
+    state.closed = true;
+    packs.close();
+    return request(factory.deleteDatabase(name)).then(() => undefined, () => undefined);
+  });
+  return state;
+}
+
+/** Packs `rows` of one pair column by column (every field any row has; absent values stay absent). */
+function pack(householdId: string, accountId: string, rows: readonly TaxLot[]): Pack {
+  const fields = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return { householdId, accountId, fields, cols: fields.map((f) => rows.map((r) => (r as unknown as Record<string, unknown>)[f])) };
+}
+
+function unpack(p: Pack, into: Map<string, TaxLot>): void {
+  const n = p.cols[0]?.length ?? 0;
+  const { fields, cols } = p;
+  for (let k = 0; k < n; k++) {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < fields.length; i++) {
+      const v = cols[i]![k];
+      if (v !== undefined) row[fields[i]!] = v;
+    }
+    into.set(row.id as string, row as unknown as TaxLot);
+  }
+}
+
+/** In one read-only transaction: the newest change checkpoint of the lots and up to `count` live lots in `range` of the account index. */
+async function readStep(s: PackState, range: IDBKeyRange, count?: number): Promise<{ checkpoint: Checkpoint; docs: StoredLot[] }> {
+  const tx = s.lots.transaction('docs', 'readonly');
+  const store = tx.objectStore('docs');
+  const newest = request(store.index('[_meta.lwt+id]').openCursor(null, 'prev'));
+  const docs = request(store.index(s.byAccount).getAll(range, count));
+  const [cursor, rows] = await Promise.all([newest, docs, done(tx)]);
+  return { checkpoint: cursor ? (cursor.key as Checkpoint) : [0, ''], docs: rows as StoredLot[] };
+}
+
+async function writePacks(s: PackState, docs: readonly StoredLot[]): Promise<void> {
+  const pairs = new Map<string, TaxLot[]>();
+  for (const d of docs) {
+    if (!isLive(d)) continue;
+    const key = JSON.stringify([d.householdId, d.accountId]);
+    let rows = pairs.get(key);
+    if (!rows) pairs.set(key, rows = []);
+    rows.push(withoutMeta<TaxLot>(d));
+  }
+  const tx = s.packs.transaction(PACKS, 'readwrite');
+  const store = tx.objectStore(PACKS);
+  for (const rows of pairs.values()) store.put(pack(rows[0]!.householdId, rows[0]!.accountId, rows));
+  await done(tx);
+}
+
+async function buildPass(s: PackState, chunk: number, onStep?: (step: number) => Promise<void>): Promise<void> {
+  const clear = s.packs.transaction([PACKS, META], 'readwrite');
+  clear.objectStore(META).delete(COVERAGE_KEY);
+  clear.objectStore(PACKS).clear();
+  await done(clear);
+  s.coverage = null;
+  const end: IDBValidKey = ['0', []];
+  let range = prefixRange(['0']);
+  let since: Checkpoint | null = null;
+  // The last account of a step may go on in the next one: its rows wait there. Steps continue right after the
+  // last key read, so every lot whose index key stays put during the pass is read exactly once; a lot written
+  // during the pass has lwt > since, so reads take it from the change set whatever its pack holds.
+  let carry: StoredLot[] = [];
+  for (let n = 0; ; n++) {
+    if (s.closed) return;
+    if (n > 0) await onStep?.(n);
+    const step = await readStep(s, range, chunk);
+    since ??= step.checkpoint;
+    const docs = carry.concat(step.docs);
+    if (step.docs.length < chunk) {
+      await writePacks(s, docs);
+      break;
+    }
+    const lastDoc = docs[docs.length - 1]!;
+    const split = docs.findIndex((d) => d.accountId === lastDoc.accountId);
+    if (split > 0) await writePacks(s, docs.slice(0, split));
+    carry = docs.slice(split);
+    range = IDBKeyRange.bound(['0', lastDoc.accountId, lastDoc.symbol, lastDoc.id], end, true);
+  }
+  if (s.closed) return;
+  const coverage: Coverage = { since: since ?? [0, ''], passId: `${Date.now()}-${Math.random()}`, builtAt: Date.now() };
+  const mark = s.packs.transaction(META, 'readwrite');
+  mark.objectStore(META).put(coverage, COVERAGE_KEY);
+  await done(mark);
+  s.coverage = coverage;
+}
+
+/** Runs a build pass unless one is running (in this context; Web Locks serialise passes across tabs). */
+function startPass(s: PackState, chunk = STEP_LOTS, onStep?: (step: number) => Promise<void>): Promise<void> {
+  if (s.pass) return s.pass;
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  const run = (): Promise<void> => buildPass(s, chunk, onStep);
+  const pass: Promise<void> = (locks ? locks.request(`aw-lot-packs:${s.packs.name}`, run) : run())
+    .then(() => undefined, () => undefined) // a failed pass leaves no marker: reads fall back to RxDB queries
+    .finally(() => { s.pass = null; });
+  s.pass = pass;
+  return pass;
+}
+
+/**
+ * Builds the book's lot packs unless they are built already and fresh (the app calls it in the background when
+ * the holdings view first opens; benches await it). Resolves when packs can answer reads (or on other storages).
+ * `rebuild`: build afresh even if fresh; `stepLots`: lots per pass step, `onStep`: awaited before each step
+ * after the first (tests: writes in the middle of a pass).
+ */
+export async function lotPacksReady(db: BookDatabase,
+  opts: { rebuild?: boolean; stepLots?: number; onStep?: (step: number) => Promise<void> } = {}): Promise<void> {
+  const s = await stateOf(db);
+  if (!s || s.closed) return;
+  if (opts.rebuild) {
+    await s.pass;
+    return startPass(s, opts.stepLots, opts.onStep);
+  }
+  if (s.pass) return s.pass;
+  if (s.coverage && Date.now() - s.coverage.builtAt <= COVERAGE_MAX_AGE_MS) return;
+  const coverage = await request(s.packs.transaction(META, 'readonly').objectStore(META).get(COVERAGE_KEY)) as Coverage | undefined;
+  if (coverage && Date.now() - coverage.builtAt <= COVERAGE_MAX_AGE_MS) { s.coverage = coverage; return; }
+  return startPass(s, opts.stepLots);
+}
+
+/** Every lot document (live or deleted) changed after `since`, in change order; null: more than CHANGES_MAX. */
+async function changesSince(s: PackState, since: Checkpoint): Promise<StoredLot[] | null> {
+  const tx = s.lots.transaction('docs', 'readonly');
+  const rows = await request(tx.objectStore('docs').index('[_meta.lwt+id]').getAll(IDBKeyRange.lowerBound(since, true), CHANGES_MAX + 1));
+  return rows.length > CHANGES_MAX ? null : rows as StoredLot[];
+}
+
+async function packsOf(s: PackState, scope: LotScope): Promise<{ coverage: Coverage | undefined; packs: Pack[] }> {
+  const tx = s.packs.transaction([PACKS, META], 'readonly');
+  const store = tx.objectStore(PACKS);
+  const [coverage, packs] = await Promise.all([
+    request(tx.objectStore(META).get(COVERAGE_KEY)) as Promise<Coverage | undefined>,
+    request('accountId' in scope ? store.index('accountId').getAll(scope.accountId) : store.getAll(prefixRange([scope.householdId]))) as Promise<Pack[]>,
+  ]);
+  return { coverage, packs };
+}
+
+/**
+ * The live lots of `scope` from the packs plus the changes since their pass, sorted like the RxDB query (symbol,
+ * then id); null when packs cannot answer (not Dexie, not built, stale, too many changes): read by RxDB query.
+ * The last few reads are kept in memory until any lot change event (as RxDB's query cache does; rows shared:
+ * callers must not mutate them).
+ */
+export async function readLotsPacked(db: BookDatabase, scope: LotScope): Promise<TaxLot[] | null> {
+  const s = await stateOf(db);
+  if (!s || s.closed) return null;
+  const key = 'accountId' in scope ? `a:${scope.accountId}` : `h:${scope.householdId}`;
+  const kept = s.recent.get(key);
+  if (kept) return kept;
+  const version = s.version;
+  const rows = await readPacked(s, scope);
+  if (rows && version === s.version) { // no lot changed while reading: keep it (the oldest read goes)
+    if (s.recent.size >= RECENT_MAX) s.recent.delete(s.recent.keys().next().value!);
+    s.recent.set(key, rows);
+  }
+  return rows;
+}
+
+async function readPacked(s: PackState, scope: LotScope): Promise<TaxLot[] | null> {
+  const known = s.coverage;
+  // The packs and, when this context knows the current pass, its change set: side by side.
+  const [{ coverage, packs }, early] = await Promise.all([packsOf(s, scope), known ? changesSince(s, known.since) : null]);
+  if (!coverage || Date.now() - coverage.builtAt > COVERAGE_MAX_AGE_MS) {
+    void startPass(s);
+    return null;
+  }
+  // Packs and the change set of the same pass: the packs were written before the change read (see the header).
+  const changes = known?.passId === coverage.passId ? early : await changesSince(s, coverage.since);
+  s.coverage = coverage;
+  if (!changes) {
+    void startPass(s);
+    return null;
+  }
+  if (changes.length > CHANGES_SOFT) void startPass(s);
+  const rows = new Map<string, TaxLot>();
+  for (const p of packs) unpack(p, rows);
+  const inScope = 'accountId' in scope ? (l: TaxLot) => l.accountId === scope.accountId : (l: TaxLot) => l.householdId === scope.householdId;
+  for (const d of changes) {
+    rows.delete(d.id);
+    if (isLive(d) && inScope(d)) rows.set(d.id, withoutMeta<TaxLot>(d));
+  }
+  const out = [...rows.values()];
+  // A pack is in (symbol, id) order already (read by the account index): sort only what changes or merging disturbed.
+  for (let i = 1; i < out.length; i++) if (bySymbolThenId(out[i - 1]!, out[i]!) > 0) return out.sort(bySymbolThenId);
+  return out;
+}
+
+const bySymbolThenId = (a: TaxLot, b: TaxLot): number =>
+  (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
