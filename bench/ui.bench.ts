@@ -1,6 +1,9 @@
-// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR]`: the review screen in Debian
-// Chromium (web mode, Playwright) on real IndexedDB (RxDB + Dexie). The demo book (seed 42; default 2,500
-// households ≈ 10,000 accounts) and N proposals (default 100,000) are written locally first; then the real
+// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--keep DIR [--port P]]`: the review
+// screen in Debian Chromium (web mode, Playwright) on real IndexedDB (RxDB + Dexie), in a persistent browser profile
+// (a temp dir, removed after; incognito contexts have a small in-memory IndexedDB quota). The demo book (seed 42;
+// default 2,500 households ≈ 10,000 accounts) and N proposals (default 100,000) are written locally first (about
+// 10 min at full size; --keep DIR keeps the profile and reuses its data on the next run with the same sizes, served
+// on a fixed port since the data belongs to one origin, removing the proposals of earlier bulk runs); then the real
 // RebalanceScreen mounts and we time the first painted grid row ("first paint after the data is local") and the
 // full paged load; then a bulk rebalance of every account runs in the Comlink worker pool while the grid scrolls
 // (600 px every 50 ms), with a PerformanceObserver of long tasks (wall time). A DevTools trace of the same run
@@ -21,6 +24,7 @@ import { recordMainThread, startCpuProfile, type Profiler } from './ui/main-thre
 
 const { values } = parseArgs({ options: {
   smoke: { type: 'boolean', default: false }, households: { type: 'string' }, proposals: { type: 'string' }, profile: { type: 'string' },
+  keep: { type: 'string' }, port: { type: 'string' },
 } });
 const households = Number(values.households ?? (values.smoke ? 100 : 2500));
 const proposals = Number(values.proposals ?? (values.smoke ? 5000 : 100_000));
@@ -36,30 +40,38 @@ async function main(): Promise<void> {
     worker: { format: 'es' },
     build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 8192, minify: !values.profile },
   });
-  const server = await serveRenderer({ root: outDir, serverUrl: 'http://127.0.0.1:9', dataDir: '', version: 'bench', port: 0 });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  // A kept profile's data belongs to one origin: the page is served on a fixed port then.
+  const server = await serveRenderer({ root: outDir, serverUrl: 'http://127.0.0.1:9', dataDir: '', version: 'bench',
+    port: Number(values.port ?? (values.keep ? 47613 : 0)) });
+  // A persistent profile (on disk): an incognito-like context keeps IndexedDB in memory under a small quota, which
+  // 100,000 proposals plus the book's 400,000 lots exceed (QuotaExceededError in the bulk job's writes).
+  const userDataDir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), 'aw-bench-ui-profile-'));
+  mkdirSync(userDataDir, { recursive: true });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', viewport: { width: 1600, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const page = context.pages()[0] ?? await context.newPage();
     page.setDefaultTimeout(1_800_000);
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
     page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) log(`page console: ${m.text()}`); });
     await page.goto(server.url);
     await page.waitForFunction(() => document.title === 'ui bench ready');
-    log(`ui: generating ${households} households and writing them + ${proposals} proposals to IndexedDB…`);
+    log(`ui: generating ${households} households${values.keep ? ` (reusing ${userDataDir} if it holds them)` : ''} and writing them + ${proposals} proposals to IndexedDB…`);
     const t0 = Date.now();
-    const data = await page.evaluate(([h, p]) => (window as any).bench.setup(h, p), [households, proposals] as const) as { accounts: number; lots: number; proposals: number };
+    const data = await page.evaluate(([h, p, k]) => (window as any).bench.setup(h, p, k), [households, proposals, !!values.keep] as const) as
+      { accounts: number; lots: number; proposals: number; reused: boolean; removed: number };
     const setupSec = (Date.now() - t0) / 1000;
-    log(`ui: ${data.accounts} accounts, ${data.lots} lots, ${data.proposals} proposals local (${setupSec.toFixed(1)} s); mounting the review screen…`);
+    log(`ui: ${data.accounts} accounts, ${data.lots} lots, ${data.proposals} proposals local (${setupSec.toFixed(1)} s${data.reused
+      ? `, kept profile: nothing written, ${data.removed} proposals of earlier runs removed` : ''}); mounting the review screen…`);
     const profileDir = values.profile ? resolve(values.profile) : null;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     let profiler: Profiler | null = profileDir ? await startCpuProfile(page) : null;
     const paint = await page.evaluate((n) => (window as any).bench.mount(n), data.proposals) as { firstPaintMs: number; allRowsMs: number };
     if (profiler) log(await profiler.stop(join(profileDir!, 'ui-mount.cpuprofile')));
     profiler = profileDir ? await startCpuProfile(page) : null;
-    const recorder = await recordMainThread(browser, page, { saveTo: profileDir ? join(profileDir, 'ui-bulk.trace.json') : undefined });
+    const recorder = await recordMainThread(page, { saveTo: profileDir ? join(profileDir, 'ui-bulk.trace.json') : undefined });
     log(`ui: first row painted in ${paint.firstPaintMs.toFixed(0)} ms; all ${data.proposals} rows in ${paint.allRowsMs.toFixed(0)} ms; bulk rebalance while scrolling…`);
     const bulk = await page.evaluate(() => (window as any).bench.bulk()) as
       { seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number; status: string; message: string; scrolls: number;
@@ -98,9 +110,10 @@ async function main(): Promise<void> {
       bulkRebalanceSec: r1(bulk.seconds), allRowsMs: r1(paint.allRowsMs), longTasks: bulk.longTasks, accounts: bulk.accounts, proposalsWritten: bulk.proposals,
       longestTaskCpuMs: r1(cpu.longestTaskCpuMs), tasksOver50CpuMs: cpu.tasksOver50CpuMs, mainThreadCpuSec: r1(cpu.cpuSec), loadAvg1m: r1(loadavg()[0]!) }));
   } finally {
-    await browser.close();
+    await context.close();
     await server.close();
     rmSync(outDir, { recursive: true, force: true });
+    if (!values.keep) rmSync(userDataDir, { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,7 @@
 // figures hold on a loaded machine where wall times stretch), and an optional V8 CPU profile of a phase summarized
 // as the functions with the most self time (long-task attribution). Units: ms unless named otherwise.
 import { writeFileSync } from 'node:fs';
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 
 export interface MainThreadTasks {
   /** Top-level tasks on the page's main thread. */
@@ -26,16 +26,41 @@ const TASKS_ONLY = ['disabled-by-default-devtools.timeline'];
 export interface MainThreadRecorder { stop(): Promise<MainThreadTasks> }
 
 /**
+ * One DevTools trace of the page through its own CDP session (a persistent browser context has no Browser object
+ * for `browser.startTracing`): Tracing.start, and on `stop` Tracing.end and the trace read back as a stream.
+ */
+async function startTrace(page: Page, categories: string[]): Promise<{ stop(): Promise<Buffer> }> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  await cdp.send('Tracing.start', { transferMode: 'ReturnAsStream', traceConfig: { includedCategories: categories } });
+  return {
+    async stop() {
+      const complete = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream!)));
+      await cdp.send('Tracing.end');
+      const handle = await complete;
+      const parts: Buffer[] = [];
+      for (;;) {
+        const r = await cdp.send('IO.read', { handle, size: 8 << 20 });
+        parts.push(Buffer.from(r.data, r.base64Encoded ? 'base64' : 'utf8'));
+        if (r.eof) break;
+      }
+      await cdp.send('IO.close', { handle });
+      await cdp.detach();
+      return Buffer.concat(parts);
+    },
+  };
+}
+
+/**
  * Records the page main thread's top-level tasks until `stop()`. The trace is taken in segments of `segmentMs`
  * (a long run's single trace would not fit in memory), so a task straddling two segments can be missed; with
  * `saveTo` one detailed trace (opens in DevTools) covers the whole run instead.
  */
-export async function recordMainThread(browser: Browser, page: Page, opts: { segmentMs?: number; saveTo?: string } = {}): Promise<MainThreadRecorder> {
+export async function recordMainThread(page: Page, opts: { segmentMs?: number; saveTo?: string } = {}): Promise<MainThreadRecorder> {
   const total: MainThreadTasks = { tasks: 0, longestTaskMs: 0, longestTaskCpuMs: 0, tasksOver50CpuMs: 0, cpuSec: 0 };
   let stopping = false;
   let wake: () => void = () => undefined;
-  const start = () => browser.startTracing(page, { categories: opts.saveTo ? DETAILED : TASKS_ONLY, screenshots: false });
-  await start();
+  const start = () => startTrace(page, opts.saveTo ? DETAILED : TASKS_ONLY);
+  let trace = await start();
   const loop = (async () => {
     while (true) {
       await new Promise<void>((r) => {
@@ -43,14 +68,14 @@ export async function recordMainThread(browser: Browser, page: Page, opts: { seg
         if (!opts.saveTo) setTimeout(r, opts.segmentMs ?? 20_000);
         if (stopping) r();
       });
-      const seg = mainThreadTasks(await browser.stopTracing(), opts.saveTo);
+      const seg = mainThreadTasks(await trace.stop(), opts.saveTo);
       total.tasks += seg.tasks;
       total.longestTaskMs = Math.max(total.longestTaskMs, seg.longestTaskMs);
       total.longestTaskCpuMs = Math.max(total.longestTaskCpuMs, seg.longestTaskCpuMs);
       total.tasksOver50CpuMs += seg.tasksOver50CpuMs;
       total.cpuSec += seg.cpuSec;
       if (stopping) return;
-      await start();
+      trace = await start();
     }
   })();
   return {
@@ -63,7 +88,6 @@ export async function recordMainThread(browser: Browser, page: Page, opts: { seg
   };
 }
 
-interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } }
 
 /** Sums a trace's page main thread top-level tasks (the renderer main thread with the most task CPU time). */
 function mainThreadTasks(buf: Buffer, saveTo?: string): MainThreadTasks {

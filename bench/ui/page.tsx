@@ -1,17 +1,21 @@
 // Browser side of `npm run bench -- ui`: the real review screen (RebalanceScreen, store, controller, Comlink
 // rebalance workers) over a real RxDB book in IndexedDB (Dexie). setup() generates the demo book in a worker and
-// writes it plus N synthetic proposals; mount() renders the screen and times the first painted grid row and the
+// writes it plus N synthetic proposals (or, in a kept profile that has them, reuses them); mount() renders the
+// screen and times the first painted grid row with data and the
 // whole load; bulk() runs a bulk rebalance of every account while scrolling the grid, with a PerformanceObserver
 // of long tasks, logging the job's phases (status and chunks done, with seconds since the start). Times in ms
 // (performance.now).
 import { createRoot } from 'react-dom/client';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import type { Proposal } from '@aw/domain';
+import type { RxStorageInstance } from 'rxdb';
+import { bookCollections, type Account, type Household, type Model, type Proposal } from '@aw/domain';
 import { openBookDb, type BookDatabase } from '../../apps/desktop/src/renderer/db/book-db.ts';
 import type { BookPayload } from '../../apps/desktop/src/renderer/db/book-payload.ts';
 import { writeBook } from '../../apps/desktop/src/renderer/db/seed.ts';
 import { createAppStore, StoreProvider, type AppStore } from '../../apps/desktop/src/renderer/stores/app-store.ts';
 import { createWorkerPool } from '../../apps/desktop/src/renderer/workers/pool.ts';
+import { readAllLive } from '../../apps/desktop/src/renderer/workers/rebalance-idb.ts';
+import { proposalReaderOf } from '../../apps/desktop/src/renderer/workers/rebalance-rows.ts';
 import type { DemoApi } from '../../apps/desktop/src/renderer/workers/demo-service.ts';
 import { RebalanceControllerContext } from '../../apps/desktop/src/renderer/features/rebalance/controller-context.ts';
 import { createRebalanceController, type RebalanceController } from '../../apps/desktop/src/renderer/features/rebalance/rebalance-controller.ts';
@@ -24,11 +28,44 @@ let store: AppStore;
 let controller: RebalanceController;
 let book: BookPayload;
 
-async function setup(households: number, proposals: number): Promise<{ accounts: number; lots: number; proposals: number }> {
+/**
+ * What a kept profile (`--keep DIR`) already holds: written after every write of setup() succeeded. `schemas` (the
+ * collections' schema versions): a kept book of older versions is written afresh, since opening it would run
+ * RxDB's migration of every document (400,000 lots: far slower than writing them).
+ */
+interface DataMarker { dbName: string; households: number; proposals: number; accounts: number; lots: number; schemas: string }
+const MARKER = 'ui-bench-data';
+const schemaVersions = () => Object.entries(bookCollections).map(([name, c]) => `${name}@${c.schema.version}`).join(',');
+
+async function setup(households: number, proposals: number, keep: boolean):
+  Promise<{ accounts: number; lots: number; proposals: number; reused: boolean; removed: number }> {
+  const marker = keep ? JSON.parse(localStorage.getItem(MARKER) ?? 'null') as DataMarker | null : null;
+  if (marker && marker.households === households && marker.proposals === proposals && marker.schemas === schemaVersions()) {
+    db = await openBookDb(getRxStorageDexie(), { name: marker.dbName });
+    // What the screen needs of the book (households, accounts, models), read back in one getAll each.
+    const all = async <T,>(c: { internalStorageInstance: RxStorageInstance<any, any, any> }) => {
+      const docs = await readAllLive<T>(c.internalStorageInstance);
+      if (!docs) throw new Error('the kept profile is not on Dexie');
+      return docs;
+    };
+    const [hh, accounts, models] = await Promise.all([all<Household>(db.households), all<Account>(db.accounts), all<Model>(db.models)]);
+    book = { households: hh, accounts, models } as BookPayload;
+    // Proposals of earlier bulk runs go, so every run starts from the same N. (Ids of the synthetic proposals are
+    // 'old-NNNNNNN', a job's 'rb…': listed after 'old-~' in one IndexedDB getAll; an RxDB query here walks a cursor
+    // over every stored proposal.)
+    const reader = await proposalReaderOf(db.proposals.internalStorageInstance, db.proposals.schema.jsonSchema);
+    const extra = (await reader.page('old-~', 1_000_000)).listings.map((l) => l.id);
+    for (let i = 0; i < extra.length; i += 2000) await db.proposals.bulkRemove(extra.slice(i, i + 2000));
+    // (No RxDB count here: on 100,000 documents it walks a cursor too. The screen's count text checks the rows.)
+    if ((await reader.page('old-~', 1)).listings.length > 0) throw new Error('proposals of an earlier run are still in the kept profile');
+    return { accounts: marker.accounts, lots: marker.lots, proposals: marker.proposals, reused: true, removed: extra.length };
+  }
   const pool = createWorkerPool<DemoApi>(() => new Worker(new URL('../../apps/desktop/src/renderer/workers/demo.worker.ts', import.meta.url), { type: 'module' }), { size: 1 });
   book = await pool.run((api) => api.generateDemoBook(households, 42));
   pool.terminate();
-  db = await openBookDb(getRxStorageDexie(), { name: `ui-bench-${Date.now()}` });
+  localStorage.removeItem(MARKER);
+  const dbName = `ui-bench-${Date.now()}`;
+  db = await openBookDb(getRxStorageDexie(), { name: dbName });
   await writeBook(db, book);
   // Synthetic proposals over the book's accounts (already local when the screen opens).
   const now = Date.now();
@@ -43,9 +80,15 @@ async function setup(households: number, proposals: number): Promise<{ accounts:
         estTaxCents: (k % 3) * 100, warnings: k % 13 === 0 ? ['Sample warning.'] : [], approverId: '', decidedAt: 0, executedAt: 0, batchId: '',
         createdAt: now, updatedAt: now });
     }
-    await db.proposals.bulkInsert(docs);
+    const res = await db.proposals.bulkInsert(docs);
+    if (res.error.length > 0) throw new Error(`could not write ${res.error.length} proposals: ${JSON.stringify(res.error[0]).slice(0, 300)}`);
   }
-  return { accounts: book.accounts.length, lots: book.lots.length, proposals: await db.proposals.count().exec() };
+  const count = await db.proposals.count().exec();
+  if (keep) {
+    const m: DataMarker = { dbName, households, proposals: count, accounts: book.accounts.length, lots: book.lots.length, schemas: schemaVersions() };
+    localStorage.setItem(MARKER, JSON.stringify(m));
+  }
+  return { accounts: book.accounts.length, lots: book.lots.length, proposals: count, reused: false, removed: 0 };
 }
 
 const countText = () => document.querySelector('[data-testid="review-count"]')?.textContent ?? '';
@@ -63,7 +106,9 @@ async function mount(expected: number): Promise<{ firstPaintMs: number; allRowsM
     </StoreProvider>,
   );
   const firstPaintMs = await new Promise<number>((resolve) => {
-    const check = () => (document.querySelector('[data-testid="review-grid"] .ag-row') ? resolve(performance.now() - t0) : requestAnimationFrame(check));
+    // A row with its data (the infinite row model first shows empty 'loading' rows).
+    const painted = () => [...document.querySelectorAll('[data-testid="review-grid"] .ag-row [col-id="account"]')].some((c) => (c.textContent ?? '').trim() !== '');
+    const check = () => (painted() ? resolve(performance.now() - t0) : requestAnimationFrame(check));
     requestAnimationFrame(check);
   });
   await new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 // The pool over real Comlink endpoints (MessageChannel ports standing in for Worker threads; same protocol).
 import * as Comlink from 'comlink';
 import { describe, expect, it } from 'vitest';
-import { createWorkerPool, poolSize, PoolTerminatedError, TaskAbortedError, type PoolEndpoint } from './pool.ts';
+import { abortable, createWorkerPool, poolSize, PoolTerminatedError, TaskAbortedError, type PoolEndpoint } from './pool.ts';
 
 interface TestApi {
   square(x: number): number;
@@ -85,5 +85,34 @@ describe('createWorkerPool', () => {
     await expect(pool.run((api) => api.square(2))).rejects.toBeInstanceOf(PoolTerminatedError);
     await expect(createWorkerPool<TestApi>(create).run((api) => api.square(1), { signal: AbortSignal.abort() }))
       .rejects.toBeInstanceOf(TaskAbortedError);
+  });
+});
+
+describe('abortable', () => {
+  class StopError extends Error {}
+  const never = new Promise<number>(() => undefined);
+
+  it('passes the answer or the failure through when nothing aborts', async () => {
+    const ctrl = new AbortController();
+    await expect(abortable(Promise.resolve(7), ctrl.signal)).resolves.toBe(7);
+    await expect(abortable(Promise.reject(new RangeError('bad')), ctrl.signal)).rejects.toBeInstanceOf(RangeError);
+    await expect(abortable(Promise.resolve(8), undefined)).resolves.toBe(8);
+  });
+
+  it('rejects a call that never answers as soon as the signal aborts, with the error of the factory given', async () => {
+    const ctrl = new AbortController();
+    const pending = abortable(never, ctrl.signal, () => new StopError('stopped'));
+    ctrl.abort();
+    await expect(pending).rejects.toBeInstanceOf(StopError);
+    const byDefault = abortable(never, AbortSignal.abort());
+    await expect(byDefault).rejects.toBeInstanceOf(TaskAbortedError);
+  });
+
+  it('ignores an abort after the answer arrived', async () => {
+    const ctrl = new AbortController();
+    const done = abortable(Promise.resolve('ok'), ctrl.signal, () => new StopError('late'));
+    await expect(done).resolves.toBe('ok');
+    ctrl.abort();
+    await expect(done).resolves.toBe('ok');
   });
 });

@@ -17,6 +17,22 @@ export class PoolTerminatedError extends Error {
   readonly code = 'pool_terminated';
 }
 
+/**
+ * Resolves or rejects with `p`, or rejects at once with `aborted()` when `signal` aborts (a terminated or busy
+ * worker may never answer; its late answer is then dropped). Default error: TaskAbortedError.
+ */
+export function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined,
+  aborted: () => Error = () => new TaskAbortedError('task cancelled')): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); });
+  });
+}
+
 export type ProgressCallback<P> = ((progress: P) => void) & Comlink.ProxyMarked;
 
 export interface TaskOptions<P> {

@@ -14,6 +14,7 @@ import {
   chunkByGroup, createWorkerPool, JobCancelledError, packChunk, runJob,
   type ChunkOutput, type JobSummary, type RebalanceChunk, type RebalanceJobContext, type WorkerPool,
 } from '@aw/engine/workers';
+import { abortable } from './pool.ts';
 import type { AccountsChunk, JobProgress, LotStoreRef, ProposalListing, ProposalStoreRef, RebalanceWorkerApi } from './rebalance-types.ts';
 
 export type { ChunkOutput, ChunkProposal, JobProgress, LotStoreRef, ProposalListing, ProposalStoreRef, RebalanceJobContext } from './rebalance-types.ts';
@@ -59,17 +60,7 @@ export interface RebalanceRunner {
 class ReadAbortedError extends Error {
   override name = 'ReadAbortedError';
 }
-
-/** `p`, or a ReadAbortedError as soon as `signal` aborts (a terminated worker never answers). */
-function unlessAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.reject(new ReadAbortedError('aborted'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ReadAbortedError('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
+const readAborted = () => new ReadAbortedError('aborted');
 
 interface Task {
   version: number;
@@ -182,7 +173,7 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
       try {
         let next = remote.readProposals(ref, afterId, pageSize);
         for (;;) {
-          const page = await unlessAborted(next, opts.signal);
+          const page = await abortable(next, opts.signal, readAborted);
           // The next page is read while this one is shown.
           if (page.next !== null) {
             next = remote.readProposals(ref, page.next, pageSize);
@@ -192,7 +183,7 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
           n += page.listings.length;
           if (page.next === null) break;
         }
-        await unlessAborted(remote.closeProposals(), opts.signal);
+        await abortable(remote.closeProposals(), opts.signal, readAborted);
       } catch (err) {
         if (!(err instanceof ReadAbortedError)) throw err;
       } finally {

@@ -5,7 +5,7 @@
 // the UI thread by the same pure function the worker runs (valuation-holdings.ts): a few ms of compute, cheaper
 // and steadier than the worker round trip. That function is the only engine code in the UI bundle.
 import * as Comlink from 'comlink';
-import { createWorkerPool, PoolTerminatedError, TaskAbortedError, type PoolOptions, type WorkerPool } from './pool.ts';
+import { abortable, createWorkerPool, PoolTerminatedError, TaskAbortedError, type PoolOptions, type WorkerPool } from './pool.ts';
 import { UI_THREAD_MAX_LOTS, valueHoldingsView } from './valuation-holdings.ts';
 import { decodeHoldings, encodeLots, lotsTransfer } from './valuation-wire.ts';
 import type {
@@ -92,18 +92,6 @@ export function warmInput(input: HoldingsInput): WireHoldingsInput {
 
 function unwire<V extends HoldingsView>(v: Wire<V>): V {
   return { ...v, holdings: decodeHoldings(v.holdings) } as unknown as V;
-}
-
-/** Resolves with `p`, or rejects at once when `signal` aborts (the worker's answer is then dropped). */
-function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.reject(new TaskAbortedError('task cancelled'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new TaskAbortedError('task cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); });
-  });
 }
 
 export interface ValuationClientOptions {

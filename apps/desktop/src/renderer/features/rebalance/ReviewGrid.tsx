@@ -1,32 +1,32 @@
 // The review grid: one row per proposal (account, household, model, status, drift before/after, trades, buys,
-// sells, estimated gains and taxes, warnings) for up to 100,000 rows. Rows arrive from the store's change records
-// as AG Grid transactions (applyTransactionAsync batches them), never as a new 100,000-row array. Checkbox
-// selection of draft proposals (select-all takes the filtered rows); a row click opens the trade drawer.
-// The grid is AG Grid's own DOM renderer (createGrid), not ag-grid-react: React-rendered rows and cells cost
-// 100–200 ms of main-thread time per fast scroll step at this size, the DOM renderer a fraction of that. Every
-// cell is plain text (formatters and CSS classes: no cell renderers, no tooltips) and only 4 rows are rendered
-// beyond the viewport: a fast scroll step builds ~20 new rows, and each cell component costs.
+// sells, estimated gains and taxes, warnings) for 100,000 rows and more. AG Grid's Infinite Row Model over a
+// ReviewView (review-view.ts) that holds the rows, the filters and the sort: the grid asks for blocks of 100 rows
+// by position. With the client-side row model every applied batch of new rows re-ran AG Grid's row pipeline
+// (sort, flatten, row positions, and the select-all box's recount) over all ~100,000 rows, a 100–300 ms task per
+// batch during a bulk job; here a batch is added to the view in proportion to its size, and the grid re-reads only
+// its cached blocks (at most 10), at most every 500 ms. Rows come from the store's change records (add / update /
+// reset). Filters: the screen's (status, warnings only, group drill-down, quick text) and the column filters,
+// applied by the view; sort by column header, by the view. Checkbox selection of draft proposals (plain-DOM boxes,
+// grid/selection-column.ts; ids held here; the header box selects the filtered drafts). A row click opens the
+// trade drawer. The grid is AG Grid's own DOM renderer (createGrid), not ag-grid-react: React-rendered rows and
+// cells cost 100–200 ms per fast scroll step at this size. Cells are plain text (formatters and CSS classes) and
+// only 4 rows are rendered beyond the viewport: a fast scroll step builds ~20 new rows, and each cell costs.
 import { useEffect, useRef } from 'react';
-import { createGrid, type ColDef, type GetRowIdParams, type GridApi, type GridOptions, type IRowNode,
-  type RowSelectionOptions } from 'ag-grid-community';
+import { createGrid, type ColDef, type GetRowIdParams, type GridApi, type GridOptions, type IDatasource, type SortModelItem } from 'ag-grid-community';
 import { gridTheme } from '../../grid/ag-grid.ts';
 import { gainClass, percent } from '../../grid/format.ts';
+import { bindSelectionBoxes, redrawSelection, selectionColumn, type SelectionModel } from '../../grid/selection-column.ts';
 import { useAppStore } from '../../stores/app-store.ts';
 import { reviewMoney, type ReviewRow } from './review-rows.ts';
+import { createReviewView, type ColumnFilter, type ReviewFilter, type ReviewView } from './review-view.ts';
 
-export interface ReviewFilter {
-  text: string;
-  status: string;
-  warningsOnly: boolean;
-  group: { by: 'model' | 'household'; key: string } | null;
-}
+export type { ReviewFilter } from './review-view.ts';
+export { passesFilter } from './review-view.ts';
 
-export function passesFilter(r: ReviewRow, f: ReviewFilter): boolean {
-  if (f.status !== 'all' && r.status !== f.status) return false;
-  if (f.warningsOnly && r.warningCount === 0) return false;
-  if (f.group && (f.group.by === 'model' ? r.modelId : r.householdId) !== f.group.key) return false;
-  return true;
-}
+/** Rows per block the grid asks for, blocks it keeps, and how often a running job's new rows are shown. */
+const BLOCK_ROWS = 500;
+const MAX_BLOCKS = 10;
+const REFRESH_MS = 500;
 
 const moneyCol = (field: keyof ReviewRow, headerName: string, extra: Partial<ColDef<ReviewRow>> = {}): ColDef<ReviewRow> => ({
   field, headerName, type: 'rightAligned', filter: 'agNumberColumnFilter', width: 120, cellClass: 'num',
@@ -37,7 +37,7 @@ const driftCol = (field: keyof ReviewRow, headerName: string): ColDef<ReviewRow>
   valueFormatter: (p) => percent(p.value as number),
 });
 
-const columns: ColDef<ReviewRow>[] = [
+const dataColumns: ColDef<ReviewRow>[] = [
   { field: 'account', headerName: 'Account', filter: 'agTextColumnFilter', flex: 1.2, minWidth: 150 },
   { field: 'household', headerName: 'Household', filter: 'agTextColumnFilter', flex: 1.2, minWidth: 150 },
   { field: 'model', headerName: 'Model', filter: 'agTextColumnFilter', flex: 1, minWidth: 130 },
@@ -52,14 +52,7 @@ const columns: ColDef<ReviewRow>[] = [
   { field: 'warnings', headerName: 'Warnings', filter: 'agTextColumnFilter', flex: 1.4, minWidth: 160, cellClass: 'warn-cell' },
 ];
 
-// Grid options shared by every mount; the grid is created once per mount and later changes go through the API
-// (ag-grid-react re-processed any option whose identity changed: an inline defaultColDef rebuilt every column on
-// every count update).
 const defaultColDef: ColDef<ReviewRow> = { sortable: true, resizable: true };
-const rowSelection: RowSelectionOptions<ReviewRow> = {
-  mode: 'multiRow', checkboxes: true, headerCheckbox: true, selectAll: 'filtered', enableClickSelection: false,
-  isRowSelectable: (n) => n.data?.status === 'draft',
-};
 const getRowId = (p: GetRowIdParams<ReviewRow>) => p.data.id;
 
 export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: {
@@ -70,73 +63,117 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
 }) {
   const store = useAppStore();
   const host = useRef<HTMLDivElement>(null);
-  const api = useRef<GridApi<ReviewRow> | null>(null);
+  const grid = useRef<{ api: GridApi<ReviewRow>; view: ReviewView; requery(): void } | null>(null);
   const filterRef = useRef(filter);
   filterRef.current = filter;
   const props = useRef({ onSelectionChange, onCountChange, onApi });
   props.current = { onSelectionChange, onCountChange, onApi };
 
   useEffect(() => {
-    const report = () => {
-      const a = api.current;
-      if (a && !a.isDestroyed()) {
-        let total = 0;
-        a.forEachNode(() => { total++; });
-        props.current.onCountChange(a.getDisplayedRowCount(), total);
-      }
+    const el = host.current!;
+    // The grid's own column filters and sort, as last asked for in getRows.
+    let columnFilters: Record<string, ColumnFilter> = {};
+    let sort: SortModelItem[] = [];
+    const view = createReviewView(store.getState().rebalance.rows, { filter: filterRef.current, columnFilters, sort });
+    const report = () => props.current.onCountChange(view.shown, view.total);
+    const selected = new Set<string>();
+    let a: GridApi<ReviewRow> | null = null;
+    const selectionChanged = () => {
+      if (a) redrawSelection(el, a, selection);
+      props.current.onSelectionChange([...selected]);
     };
-    const f = () => filterRef.current;
+    const selection: SelectionModel<ReviewRow> = {
+      selectable: (r) => r.status === 'draft',
+      isSelected: (id) => selected.has(id),
+      anySelected: () => selected.size > 0,
+      toggle(id, on) {
+        if (on && view.row(id)?.status === 'draft') selected.add(id); else selected.delete(id);
+        selectionChanged();
+      },
+      toggleAll(on) {
+        selected.clear();
+        if (on) for (const id of view.ids((r) => r.status === 'draft')) selected.add(id);
+        selectionChanged();
+      },
+    };
+    const datasource: IDatasource = {
+      getRows(p) {
+        columnFilters = (p.filterModel ?? {}) as Record<string, ColumnFilter>;
+        sort = p.sortModel;
+        if (view.setQuery({ filter: filterRef.current, columnFilters, sort })) report();
+        p.successCallback(view.slice(p.startRow, p.endRow), view.shown);
+      },
+    };
     const options: GridOptions<ReviewRow> = {
       theme: gridTheme,
-      // The rows so far at once; later changes as transactions.
-      rowData: store.getState().rebalance.rows,
-      columnDefs: columns,
+      columnDefs: [selectionColumn(selection, 'Select all filtered drafts'), ...dataColumns],
       defaultColDef,
       getRowId,
-      quickFilterText: f().text,
-      isExternalFilterPresent: () => f().status !== 'all' || f().warningsOnly || f().group !== null,
-      doesExternalFilterPass: (n: IRowNode<ReviewRow>) => !!n.data && passesFilter(n.data, f()),
-      rowSelection,
-      onSelectionChanged: (e) => props.current.onSelectionChange(e.api.getSelectedRows().map((r) => r.id)),
-      onModelUpdated: report,
+      rowModelType: 'infinite',
+      datasource,
+      cacheBlockSize: BLOCK_ROWS,
+      maxBlocksInCache: MAX_BLOCKS,
+      infiniteInitialRowCount: Math.max(1, view.shown),
       onRowClicked: (e) => {
         if ((e.event?.target as HTMLElement | null)?.closest('.ag-selection-checkbox')) return;
         if (e.data) store.getState().openTradeDrawer(e.data.id);
       },
-      // Each applied batch re-runs the row pipeline over every row (~100,000): a few large batches, not many small.
-      asyncTransactionWaitMillis: 500,
       animateRows: false,
       suppressCellFocus: true,
       rowBuffer: 4,
     };
-    let seen = store.getState().rebalance.change.seq;
-    const a = createGrid(host.current!, options);
-    api.current = a;
-    props.current.onApi?.(a);
+    a = createGrid(el, options);
+    const api = a;
+    const unbindBoxes = bindSelectionBoxes(el, selection);
+    // The screen's filters changed: a new view from the top.
+    const requery = () => {
+      if (!view.setQuery({ filter: filterRef.current, columnFilters, sort })) return;
+      report();
+      if (view.shown > 0) api.ensureIndexVisible(0, 'top');
+      api.setRowCount(view.shown, true);
+      view.takeChangedFrom();
+      api.purgeInfiniteCache();
+    };
+    grid.current = { api, view, requery };
+    props.current.onApi?.(api);
     report();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    // Shows the view's changes: the new row count, and a reload of the cached blocks only if one of them holds a
+    // changed position (a running job's rows, unsorted, land past the end: usually nothing to reload).
+    const refresh = () => {
+      timer = null;
+      if (api.isDestroyed()) return;
+      const from = view.takeChangedFrom();
+      api.setRowCount(view.shown, true);
+      const blocks = Object.values(api.getCacheBlockState() as Record<string, { startRow: number; endRow: number }>);
+      if (blocks.some((b) => b.endRow > from)) api.refreshInfiniteCache();
+    };
+    let seen = store.getState().rebalance.change.seq;
     const unsubscribe = store.subscribe((s) => {
       const c = s.rebalance.change;
-      if (c.seq === seen || a.isDestroyed()) return;
+      if (c.seq === seen || api.isDestroyed()) return;
       seen = c.seq;
-      if (c.kind === 'reset') a.setGridOption('rowData', c.rows);
-      else if (c.kind === 'add') a.applyTransactionAsync({ add: c.rows });
-      else a.applyTransactionAsync({ update: c.rows });
+      if (c.kind === 'reset') view.reset(c.rows); else view.upsert(c.rows);
+      report();
+      // Selected rows that are no longer drafts (submitted, or changed by replication) leave the selection.
+      let dropped = false;
+      for (const r of c.rows) if (selected.has(r.id) && r.status !== 'draft') { selected.delete(r.id); dropped = true; }
+      if (c.kind === 'reset') for (const id of selected) if (view.row(id)?.status !== 'draft') { selected.delete(id); dropped = true; }
+      if (dropped) selectionChanged();
+      timer ??= setTimeout(refresh, c.kind === 'add' ? REFRESH_MS : 0);
     });
     return () => {
       unsubscribe();
-      api.current = null;
+      unbindBoxes();
+      if (timer) clearTimeout(timer);
+      grid.current = null;
       props.current.onApi?.(null);
-      a.destroy();
+      api.destroy();
     };
   }, [store]);
   useEffect(() => {
-    const a = api.current;
-    if (a && !a.isDestroyed()) a.setGridOption('quickFilterText', filter.text);
-  }, [filter.text]);
-  useEffect(() => {
-    const a = api.current;
-    if (a && !a.isDestroyed()) a.onFilterChanged();
-  }, [filter.status, filter.warningsOnly, filter.group]);
+    grid.current?.requery();
+  }, [filter.text, filter.status, filter.warningsOnly, filter.group]);
 
   return (
     <div className="grid-host" data-testid="review-grid">
