@@ -9,11 +9,13 @@
 //      CHROMIUM_PATH) on RxDB's Dexie storage over the browser's real IndexedDB (the client bundled by esbuild).
 //      In Node, Dexie would run on fake-indexeddb, which is far slower than a browser's IndexedDB, so it is not used.
 // Options: --households N (default 2500 ≈ 10,000 accounts, ~400k lots), --edits N (default 200), --chromium,
-// --smoke (25 households, 20 edits). Progress on stderr; a table and, last, the JSON line on stdout.
+// --smoke (25 households, 20 edits), --profile DIR (V8 CPU profiles: the client over the initial sync, the
+// measured server process over its whole life). Progress on stderr; a table and, last, the JSON line on stdout.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session as InspectorSession } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +35,7 @@ const num = (name: string, full: number, small: number): number => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? Number(argv[i + 1]) : smoke ? small : full;
 };
+const profileDir = argv.includes('--profile') ? argv[argv.indexOf('--profile') + 1] : undefined;
 const cfg = { households: num('households', 2500, 25), edits: num('edits', 200, 20), chromium: argv.includes('--chromium') };
 const log = (msg: string) => process.stderr.write(`[sync] ${msg}\n`);
 const ADMIN_PASSWORD = 'bench-admin';
@@ -42,7 +45,7 @@ function startServer(dataDir: string, seed: boolean): Promise<{ url: string; chi
   const demo = seed ? ['--demo', '--demo-households', String(cfg.households)] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(here, '..', 'sync-server', 'src', 'main.ts'), '--port', '0', '--data', dataDir, ...demo],
+    [...(profileDir && !seed ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), '--import', 'tsx', join(here, '..', 'sync-server', 'src', 'main.ts'), '--port', '0', '--data', dataDir, ...demo],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
   );
   let err = '';
@@ -131,6 +134,25 @@ async function chromiumInitialSync(serverUrl: string): Promise<{ sec: number; do
   }
 }
 
+/** --profile DIR: a V8 CPU profile of this process (the client) over the initial sync only. */
+async function startCpuProfile(): Promise<{ stop(): Promise<string> }> {
+  const session = new InspectorSession();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      mkdirSync(profileDir!, { recursive: true });
+      const file = join(profileDir!, `client-initial-sync-${process.pid}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      return file;
+    },
+  };
+}
+
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /** Runs the benchmark; false when the fresh client did not end with every generated document. */
@@ -154,6 +176,7 @@ async function main(): Promise<boolean> {
     log(`server up at ${server.url} after ${server.seedSec.toFixed(1)} s`);
 
     // 1. initial sync of the whole book into a fresh client
+    const profiler = profileDir ? await startCpuProfile() : undefined;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const serverCpu0 = childCpuSec(server.child.pid);
@@ -171,6 +194,7 @@ async function main(): Promise<boolean> {
     }
     await full.repl.awaitInitialSync();
     const initialSyncSec = (performance.now() - t0) / 1000;
+    if (profiler) log(`client CPU profile of the initial sync: ${await profiler.stop()}`);
     const cpu = process.cpuUsage(cpu0);
     const clientCpuSec = (cpu.user + cpu.system) / 1e6;
     const serverCpu1 = childCpuSec(server.child.pid);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountSchemaV0, sampleBookDocs } from '@aw/domain';
+import { accountSchemaV0, bookCollections, sampleBookDocs } from '@aw/domain';
 import { exportHouseholdsJson, importHouseholdsJson, JsonImportError, type JsonIssue } from './index.ts';
 
 const docs = sampleBookDocs();
@@ -19,7 +19,8 @@ describe('households JSON export/import', () => {
   it('round-trips households, accounts and lots, dropping RxDB internals', () => {
     const exported = exportHouseholdsJson({ ...data(), accounts: [{ ...docs.accounts, _rev: '1-abc', _meta: { lwt: 1 } } as any] }, 0);
     expect(exported).toMatchObject({ format: 'aw-households', version: 1, exportedAt: '1970-01-01T00:00:00.000Z',
-      schemaVersions: { households: 0, accounts: 1, lots: 0 } });
+      schemaVersions: { households: bookCollections.households.schema.version, accounts: bookCollections.accounts.schema.version,
+        lots: bookCollections.lots.schema.version } });
     const back = importHouseholdsJson(JSON.stringify(exported), 'book.json');
     expect(back).toEqual(data());
   });

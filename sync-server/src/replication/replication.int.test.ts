@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 import { WebSocket } from 'ws';
-import { sampleBookDocs } from '@aw/domain';
+import { bookCollections, sampleBookDocs, type BookCollectionName } from '@aw/domain';
 import type { Household, Proposal } from '@aw/domain';
 import { login, SyncHttpError } from '@aw/sync-client';
 import {
@@ -52,9 +52,11 @@ async function client(username: string, collections: any[] = ['households', 'pro
   await c.repl.awaitInitialSync();
   return c;
 }
-const push = (who: string, collection: string, rows: unknown, version = 0) =>
-  api(url, 'POST', `/api/v1/replication/${collection}/${version}/push`, { token: tokens[who], body: rows });
-const pull = (who: string, collection: string, query = '') => api(url, 'GET', `/api/v1/replication/${collection}/0/pull?limit=100${query}`, { token: tokens[who] });
+const version = (collection: string) => bookCollections[collection as BookCollectionName]?.schema.version ?? 0;
+const push = (who: string, collection: string, rows: unknown, v = version(collection)) =>
+  api(url, 'POST', `/api/v1/replication/${collection}/${v}/push`, { token: tokens[who], body: rows });
+const pull = (who: string, collection: string, query = '') =>
+  api(url, 'GET', `/api/v1/replication/${collection}/${version(collection)}/pull?limit=100${query}`, { token: tokens[who] });
 
 describe('inside a team', () => {
   it('two clients of team demo replicate an edit both ways', async () => {
