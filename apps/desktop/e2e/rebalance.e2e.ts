@@ -62,6 +62,9 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
       const status = (await page.getByTestId('job-status').textContent()) ?? '';
       if (!status.startsWith(`${expected} proposals`)) throw new Error(`job status "${status}", expected ${expected} proposals`);
       await page.waitForFunction((n) => document.querySelector('[data-testid="review-count"]')?.textContent?.startsWith(`${n} of ${n} proposals`), expected, { timeout: 10_000 });
+      // The grid shows a running job's new rows at most every 500 ms (the count above is immediate): wait for it.
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="review-grid"] [aria-rowcount]')?.getAttribute('aria-rowcount')) - 1 === n,
+        expected, { timeout: 10_000 }).catch(() => undefined);
       proposals = await rowCount(page);
       if (proposals !== expected) throw new Error(`review grid shows ${proposals} rows, expected ${expected}`);
       await shot(page, 'rebalance-01-job-done');
