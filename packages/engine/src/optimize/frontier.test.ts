@@ -68,14 +68,14 @@ describe('efficientFrontier', () => {
         }
         return true;
       },
-    ), { numRuns: 100, seed: 20261126 }); // fixed: a random seed found the cycling case below (CI must not flake)
+    ), { numRuns: 100 });
   });
 
-  // Known solver weakness (found by the property above, 2026-11-26): on this nearly degenerate problem (three
-  // free assets whose returns differ by < 1% against the budget and return rows) the active-set QP alternates
-  // between a line-search step onto asset 11's bound and releasing it again, and gives up (SolverError) instead
-  // of converging. `it.fails` documents it and turns red once the QP is fixed, so this case becomes a regular test.
-  it.fails('converges on a nearly degenerate problem (known cycling case)', () => {
+  // Found by the property above (2026-11-26): three free assets whose returns differ by < 1% against the budget and
+  // return rows, one 2e-9 below its cap. The active-set QP alternated between a gradient step onto a bound and
+  // releasing that bound again until it gave up; qp.ts now stops taking gradient steps once a variable keeps being
+  // released.
+  it('converges on a nearly degenerate problem (a cycling case the property found)', () => {
     const k = 12;
     const vals = Array.from({ length: 45 }, (_, i) => (i === 5 ? 0.29999999998545845 : i === 11 ? 0.2991307485671874 : 0));
     const c = new Float64Array(k * k);
@@ -90,6 +90,13 @@ describe('efficientFrontier', () => {
       points: 12, maxWeight: 0.4444444444426492, groups: [{ name: 'g', symbols: symbols.slice(0, 2), max: 0.6 }],
     });
     expect(f.points).toHaveLength(12);
+    for (let q = 1; q < f.points.length; q++) expect(f.points[q].volatility).toBeGreaterThanOrEqual(f.points[q - 1].volatility - 1e-12);
+    // Each point is the efficient-return portfolio for its return, as when solved alone.
+    for (const pt of f.points.slice(1, -1)) {
+      const alone = optimize({ symbols, mu: m, cov: c }, { objective: 'efficient-return', targetReturn: pt.expectedReturn,
+        maxWeight: 0.4444444444426492, groups: [{ name: 'g', symbols: symbols.slice(0, 2), max: 0.6 }] });
+      expect(pt.volatility).toBeCloseTo(alone.volatility, 9);
+    }
   });
 
   it('refuses an unbounded frontier (unlimited shorts) and fewer than 2 points', () => {

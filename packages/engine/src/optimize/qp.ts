@@ -225,6 +225,14 @@ function solveQpOnce(prob: QpProblem, start: Float64Array, opts: QpOptions, ridg
   const pF = new Float64Array(n);
   const u = new Float64Array(n);
   let iterations = 0;
+  // The last iteration took a full range-space step on the same working set: in exact arithmetic the point is
+  // then the working set's minimizer, so a further tiny step is rounding noise (it can repeat forever).
+  let afterFullStep = false;
+  // Releases per variable: a variable released again and again is a cycle between a step onto its bound and its
+  // release (a nearly degenerate vertex); from then on no gradient steps (only the range-space step and exact
+  // multipliers), which breaks it.
+  const releases = new Uint16Array(n);
+  let cycling = false;
 
   for (;;) {
     if (++iterations > maxIter) throw new NotConverged(`quadratic program did not converge in ${maxIter} iterations`);
@@ -343,14 +351,15 @@ function solveQpOnce(prob: QpProblem, start: Float64Array, opts: QpOptions, ridg
     // rounding noise).
     // An ill-conditioned H_FF turns rounding into steps that predict no (or a negative) decrease: stationary too.
     const stationary = rank >= k || pMax <= 1e-12 * xMax || predictedDecrease <= 1e-20 * (1 + gMax) * xMax ||
-      (regularized && predictedDecrease <= 1e-18 * (1 + gMax) * xMax);
+      (regularized && predictedDecrease <= 1e-18 * (1 + gMax) * xMax) || (afterFullStep && pMax <= 1e-9 * xMax);
+    afterFullStep = false;
 
 
     // A step judged to be rounding noise while the free-set stationarity residual r = g_F + A_Fᵀλ is not small
     // means H_FF is too ill-conditioned for the range-space step: take an exact line-search step along −r
     // instead (r ⊥ working rows, so the step keeps them satisfied).
     let gradientStep = false;
-    if (stationary && rank < k) {
+    if (stationary && rank < k && !cycling) {
       let rMax = 0;
       for (let a = 0; a < k; a++) {
         let s = g[free[a]];
@@ -392,7 +401,11 @@ function solveQpOnce(prob: QpProblem, start: Float64Array, opts: QpOptions, ridg
         const viol = -lam[t] * rowNorm[q];
         if (viol > worst) { worst = viol; releaseRow = q - me; release = -1; }
       }
-      if (release >= 0) { addFree(release); continue; }
+      if (release >= 0) {
+        if (++releases[release] > 3) cycling = true;
+        addFree(release);
+        continue;
+      }
       if (releaseRow >= 0) { active[releaseRow] = 0; continue; }
       return finish(prob, x, g, lambda, state, me, mi, iterations, A, C);
     }
@@ -429,6 +442,7 @@ function solveQpOnce(prob: QpProblem, start: Float64Array, opts: QpOptions, ridg
     }
     updateGradient(H, n, free, k, pF, p, alpha, hs, hd, g);
     for (let i = 0; i < mi; i++) slack[i] = active[i] ? 0 : Math.max(0, slack[i] - alpha * cp[i]);
+    afterFullStep = !gradientStep && blockVar < 0 && blockRow < 0 && alpha === 1;
     if (blockVar >= 0) {
       const j = free[blockVar];
       const toLower = pF[blockVar] < 0;
