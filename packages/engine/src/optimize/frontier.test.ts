@@ -12,6 +12,20 @@ const mu = expectedReturns(prices);
 const cov = riskModel(prices).cov;
 const inputs = { symbols: prices.symbols, mu, cov };
 
+/** k assets: 3 factor loadings each (vals[3i..3i+2]) plus an idiosyncratic variance, returns from 0.02 to 0.22. */
+function factorProblem(k: number, vals: readonly number[]) {
+  const cov = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+    let s = i === j ? 0.01 + Math.abs(vals[i]) * 0.1 : 0;
+    for (let q = 0; q < 3; q++) s += vals[i * 3 + q] * vals[j * 3 + q];
+    cov[i * k + j] = s;
+  }
+  const symbols = Array.from({ length: k }, (_, i) => `S${i}`);
+  const mu = Float64Array.from({ length: k }, (_, i) => 0.02 + 0.2 * Math.abs(Math.sin(vals[i] * 10 + i)));
+  return { symbols, mu, cov };
+}
+const capsAndGroup = (symbols: string[], maxWeight: number) => ({ maxWeight, groups: [{ name: 'g', symbols: symbols.slice(0, 2), max: 0.6 }] });
+
 describe('efficientFrontier', () => {
   it('runs from the min-volatility portfolio to the max return, evenly spaced, volatility non-decreasing', () => {
     const f = efficientFrontier(inputs, { points: 30 });
@@ -46,19 +60,10 @@ describe('efficientFrontier', () => {
       fc.array(fc.double({ min: -0.3, max: 0.3, noNaN: true }), { minLength: 45, maxLength: 45 }),
       fc.double({ min: 0.25, max: 1, noNaN: true }),
       (k, vals, cap) => {
-        const c = new Float64Array(k * k);
-        for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-          let s = i === j ? 0.01 + Math.abs(vals[i]) * 0.1 : 0;
-          for (let q = 0; q < 3; q++) s += vals[i * 3 + q] * vals[j * 3 + q];
-          c[i * k + j] = s;
-        }
-        const symbols = Array.from({ length: k }, (_, i) => `S${i}`);
-        const m = Float64Array.from({ length: k }, (_, i) => 0.02 + 0.2 * Math.abs(Math.sin(vals[i] * 10 + i)));
+        const inputs = factorProblem(k, vals);
         let f;
         try {
-          f = efficientFrontier({ symbols, mu: m, cov: c }, {
-            points: 12, maxWeight: Math.max(cap, 1 / k + 1e-6), groups: [{ name: 'g', symbols: symbols.slice(0, 2), max: 0.6 }],
-          });
+          f = efficientFrontier(inputs, { points: 12, ...capsAndGroup(inputs.symbols, Math.max(cap, 1 / k + 1e-6)) });
         } catch (e) {
           return e instanceof InfeasibleError; // the caps can leave no portfolio
         }
@@ -76,25 +81,15 @@ describe('efficientFrontier', () => {
   // releasing that bound again until it gave up; qp.ts now stops taking gradient steps once a variable keeps being
   // released.
   it('converges on a nearly degenerate problem (a cycling case the property found)', () => {
-    const k = 12;
     const vals = Array.from({ length: 45 }, (_, i) => (i === 5 ? 0.29999999998545845 : i === 11 ? 0.2991307485671874 : 0));
-    const c = new Float64Array(k * k);
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-      let s = i === j ? 0.01 + Math.abs(vals[i]) * 0.1 : 0;
-      for (let q = 0; q < 3; q++) s += vals[i * 3 + q] * vals[j * 3 + q];
-      c[i * k + j] = s;
-    }
-    const symbols = Array.from({ length: k }, (_, i) => `S${i}`);
-    const m = Float64Array.from({ length: k }, (_, i) => 0.02 + 0.2 * Math.abs(Math.sin(vals[i] * 10 + i)));
-    const f = efficientFrontier({ symbols, mu: m, cov: c }, {
-      points: 12, maxWeight: 0.4444444444426492, groups: [{ name: 'g', symbols: symbols.slice(0, 2), max: 0.6 }],
-    });
+    const inputs = factorProblem(12, vals);
+    const limits = capsAndGroup(inputs.symbols, 0.4444444444426492);
+    const f = efficientFrontier(inputs, { points: 12, ...limits });
     expect(f.points).toHaveLength(12);
     for (let q = 1; q < f.points.length; q++) expect(f.points[q].volatility).toBeGreaterThanOrEqual(f.points[q - 1].volatility - 1e-12);
     // Each point is the efficient-return portfolio for its return, as when solved alone.
     for (const pt of f.points.slice(1, -1)) {
-      const alone = optimize({ symbols, mu: m, cov: c }, { objective: 'efficient-return', targetReturn: pt.expectedReturn,
-        maxWeight: 0.4444444444426492, groups: [{ name: 'g', symbols: symbols.slice(0, 2), max: 0.6 }] });
+      const alone = optimize(inputs, { objective: 'efficient-return', targetReturn: pt.expectedReturn, ...limits });
       expect(pt.volatility).toBeCloseTo(alone.volatility, 9);
     }
   });
