@@ -231,6 +231,12 @@ export function createStreamHub(opts: StreamHubOptions = {}): StreamHub {
     soon = false;
     drainDue();
   }
+  /** Drains right after the event loop's pending I/O (ingest reads) has run, once however often it is asked. */
+  function drainSoon(): void {
+    if (soon || stopped) return;
+    soon = true;
+    setImmediate(onSoon);
+  }
   /** Arms the single timer for the earliest due connection (re-arming only when that moved earlier). */
   function arm(): void {
     if (stopped || heap.length === 0) return;
@@ -248,10 +254,7 @@ export function createStreamHub(opts: StreamHubOptions = {}): StreamHub {
     while (heap.length && heap[0].dueAt <= t) {
       if (t - start >= DRAIN_BUDGET_MS) {
         // Yield: ingest messages waiting to be read go first (poll phase), the drain goes on right after them.
-        if (!soon && !stopped) {
-          soon = true;
-          setImmediate(onSoon);
-        }
+        drainSoon();
         return;
       }
       const conn = heapPop();
@@ -312,10 +315,7 @@ export function createStreamHub(opts: StreamHubOptions = {}): StreamHub {
     heapPush(conn);
     if (due <= t) {
       // Leading edge: idle for a whole window, so send right after the current ingest message is processed.
-      if (!soon && !stopped) {
-        soon = true;
-        setImmediate(onSoon);
-      }
+      drainSoon();
     } else arm();
   }
 

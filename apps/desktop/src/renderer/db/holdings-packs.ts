@@ -22,7 +22,7 @@
 import type { TaxLot } from '@aw/domain';
 import type { BookDatabase } from './book-db.ts';
 import { indexOf } from './holdings-idb.ts';
-import { isLive, prefixRange, withoutMeta } from '../workers/rebalance-idb.ts';
+import { dexieBackend, dexieFactory, isLive, prefixRange, withoutMeta } from '../workers/rebalance-idb.ts';
 
 export type LotScope = { householdId: string } | { accountId: string };
 
@@ -74,8 +74,6 @@ const done = (tx: IDBTransaction): Promise<void> => new Promise((res, rej) => {
   tx.onabort = () => rej(tx.error ?? new Error('IndexedDB transaction aborted'));
 });
 
-interface DexieInternals { dexieDb: { backendDB(): IDBDatabase; _options: { indexedDB?: IDBFactory } } }
-
 /** The book's pack state (opening the packs database once); null when the lots are not in Dexie storage. */
 function stateOf(db: BookDatabase): Promise<PackState | null> {
   let s = states.get(db);
@@ -87,11 +85,7 @@ function stateOf(db: BookDatabase): Promise<PackState | null> {
 }
 
 async function openState(db: BookDatabase): Promise<PackState | null> {
-  const instance = db.lots.internalStorageInstance as unknown as { storage?: { name?: string }; internals: Promise<DexieInternals> };
-  if (instance.storage?.name !== 'dexie') return null;
-  const internals = await instance.internals;
-  const lots = internals.dexieDb.backendDB();
-  const factory = internals.dexieDb._options.indexedDB ?? globalThis.indexedDB;
+  const [lots, factory] = await Promise.all([dexieBackend(db.lots.internalStorageInstance), dexieFactory(db.lots.internalStorageInstance)]);
   const byAccount = indexOf(db.lots, ['accountId', 'symbol']);
   if (!lots || !factory || !byAccount || !lots.objectStoreNames.contains('docs')) return null;
   const indexes = lots.transaction('docs', 'readonly').objectStore('docs').indexNames;
@@ -215,8 +209,8 @@ function startPass(s: PackState, chunk = STEP_LOTS, onStep?: (step: number) => P
 }
 
 /**
- * Builds the book's lot packs unless they are built already and fresh (the app calls it in the background when
- * the holdings view first opens; benches await it). Resolves when packs can answer reads (or on other storages).
+ * Builds the book's lot packs unless they are built already and fresh (benches and tests await it; in the app a
+ * read the packs cannot answer starts the same pass). Resolves when packs can answer reads (or on other storages).
  * `rebuild`: build afresh even if fresh; `stepLots`: lots per pass step, `onStep`: awaited before each step
  * after the first (tests: writes in the middle of a pass).
  */

@@ -8,13 +8,23 @@ import type { RxStorageInstance } from 'rxdb';
 
 const DOCS = 'docs';
 
-interface DexieInternals { dexieDb: { backendDB(): IDBDatabase } }
+interface DexieDb { backendDB(): IDBDatabase; _options?: { indexedDB?: IDBFactory } }
+
+async function dexieDb(instance: RxStorageInstance<any, any, any>): Promise<DexieDb | null> {
+  if ((instance as { storage?: { name?: string } }).storage?.name !== 'dexie') return null;
+  const internals = await (instance as unknown as { internals: Promise<{ dexieDb?: DexieDb }> }).internals;
+  return internals?.dexieDb ?? null;
+}
 
 /** The native IndexedDB database behind a Dexie storage instance; null for any other storage. */
 export async function dexieBackend(instance: RxStorageInstance<any, any, any>): Promise<IDBDatabase | null> {
-  if ((instance as { storage?: { name?: string } }).storage?.name !== 'dexie') return null;
-  const internals = await (instance as unknown as { internals: Promise<DexieInternals> }).internals;
-  return internals?.dexieDb?.backendDB?.() ?? null;
+  return (await dexieDb(instance))?.backendDB?.() ?? null;
+}
+
+/** The IndexedDB factory a Dexie storage instance opened its database with (fake-indexeddb in tests); null for other storages. */
+export async function dexieFactory(instance: RxStorageInstance<any, any, any>): Promise<IDBFactory | null> {
+  const d = await dexieDb(instance);
+  return d ? d._options?.indexedDB ?? globalThis.indexedDB ?? null : null;
 }
 
 /** The Dexie index name of a schema index (`['_deleted', 'householdId']` → `[_deleted+householdId]`). */
