@@ -87,6 +87,8 @@ export async function runAnalyticsE2e(o: AnalyticsE2eOptions): Promise<void> {
       await page.getByTestId('login-password').fill('demo');
       await page.getByTestId('login-submit').click();
       await page.waitForSelector('[data-testid="book-grid"] .ag-row', { timeout: 120_000 });
+      // The expected figures are of the whole book: wait until the first pull has brought every transaction.
+      await page.waitForFunction(() => document.querySelector('[data-testid="sync-status"]')?.getAttribute('data-state') === 'online', null, { timeout: 120_000 });
       await page.getByTestId('tab-analytics').click();
       await page.getByTestId('analytics-screen').waitFor();
       await page.getByTestId('analytics-household').selectOption(exp.household.id);

@@ -17,7 +17,7 @@ import { generateBook } from '@aw/demo';
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => { await cleanup?.(); cleanup = undefined; });
 
-async function start() {
+async function start(opts: { changeQuietMs?: number } = {}) {
   const book = smallBook();
   const db = await openTestDb();
   await writeBook(db, book);
@@ -28,7 +28,7 @@ async function start() {
     Comlink.expose(analyticsService, port2);
     return Object.assign(port1, { terminate: () => { port1.close(); port2.close(); } }) as unknown as PoolEndpoint;
   }, { size: 1 });
-  const controller = createAnalyticsController({ db, store, client: createAnalyticsClient(pool) });
+  const controller = createAnalyticsController({ db, store, client: createAnalyticsClient(pool), ...opts });
   cleanup = async () => { controller.stop(); await db.close(); };
   return { book, db, store, controller };
 }
@@ -44,6 +44,35 @@ describe('analytics controller', () => {
     expect(s.analytics.performance.view?.accountId).toBe(account.id);
     expect(s.analytics.performance.historySource).toBe('local');
     expect(s.analytics.performance.warning).toMatch(/not signed in/);
+  });
+
+  it('computes the performance again when replication brings a new transaction of the shown account', async () => {
+    const { book, db, store } = await start({ changeQuietMs: 20 });
+    const account = book.accounts.find((a) => book.transactions.some((t) => t.accountId === a.id && t.status === 'completed'))!;
+    store.getState().selectAnalyticsHousehold(account.householdId);
+    store.getState().selectAnalyticsAccount(account.id);
+    const first = (await untilState(store, (x) => x.analytics.performance.status === 'ready')).analytics.performance.view!;
+    const last = book.transactions.filter((t) => t.accountId === account.id).sort((x, y) => (x.date < y.date ? 1 : -1))[0]!;
+    // A deposit of $1,000.00 on the last day, as a pull from the server would write it.
+    await db.transactions.insert({ ...last, id: `${account.id}-late-deposit`, type: 'deposit', symbol: '', quantity: 1, price: 1000,
+      amountCents: 100_000, feesCents: 0, status: 'completed', proposalId: '', date: first.endDate });
+    const s = await untilState(store, (x) => x.analytics.performance.status === 'ready' && x.analytics.performance.view!.netFlowsCents !== first.netFlowsCents);
+    expect(s.analytics.performance.view!.netFlowsCents - first.netFlowsCents).toBe(100_000);
+    expect(s.analytics.performance.view!.endValueCents - first.endValueCents).toBe(100_000);
+  });
+
+  it('a change to another account leaves the shown performance alone', async () => {
+    const { book, db, store } = await start({ changeQuietMs: 20 });
+    const [account, other] = book.accounts.filter((a) => book.transactions.some((t) => t.accountId === a.id && t.status === 'completed'));
+    store.getState().selectAnalyticsHousehold(account!.householdId);
+    store.getState().selectAnalyticsAccount(account!.id);
+    const first = (await untilState(store, (x) => x.analytics.performance.status === 'ready')).analytics.performance.view!;
+    const tx = book.transactions.find((t) => t.accountId === other!.id)!;
+    await db.transactions.insert({ ...tx, id: `${other!.id}-late-deposit`, type: 'deposit', symbol: '', quantity: 1, price: 1000,
+      amountCents: 100_000, feesCents: 0, status: 'completed', proposalId: '' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(store.getState().analytics.performance.status).toBe('ready');
+    expect(store.getState().analytics.performance.view).toBe(first);
   });
 
   it('offline without cached history, the frontier says there is not enough history instead of drawing one', async () => {

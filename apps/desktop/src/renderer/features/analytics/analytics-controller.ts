@@ -2,8 +2,10 @@
 // benchmark or household changes it reads the documents it needs (transactions, lots, securities, models, local
 // closes), loads close history (./price-history.ts, kept in the offline cache ./price-history-cache.ts), runs the
 // computation in the worker pool with progress, and writes the result into the analytics slice. A newer request
-// cancels the older one (its worker is terminated).
+// cancels the older one (its worker is terminated). When replication or an edit changes the transactions or lots a
+// shown view was computed from, the view is computed again (after a short quiet period), so it never stays stale.
 import type { Account, DailyPrice, Household, Model, Security, TaxLot, Transaction } from '@aw/domain';
+import type { RxChangeEvent } from 'rxdb';
 import type { BookDatabase } from '../../db/book-db.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import { createAnalyticsClient, type AnalyticsClient } from '../../workers/analytics-client.ts';
@@ -42,6 +44,8 @@ export interface AnalyticsControllerDeps {
   historyRetry?: { attempts: number; delayMs: number };
   /** Trading days of history behind the efficient frontier (default 756, about three years). */
   frontierLookbackDays?: number;
+  /** Quiet period after the last change to a view's transactions or lots before it is computed again (default 500 ms). */
+  changeQuietMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -204,6 +208,9 @@ export function createAnalyticsController(deps: AnalyticsControllerDeps): Analyt
     }
   }
 
+  // Views whose inputs changed since they were computed; they are computed again when shown.
+  const stale = { performance: false, frontier: false, harvest: false };
+
   // React to the screen's selection (and run once for the current one).
   let last = { accountId: null as string | null, benchmark: '', householdId: null as string | null, tab: '' };
   const react = () => {
@@ -211,17 +218,46 @@ export function createAnalyticsController(deps: AnalyticsControllerDeps): Analyt
     const prev = last;
     // Update first: starting a job writes the store synchronously, which calls react() again.
     last = { accountId: s.accountId, benchmark: s.benchmark, householdId: s.householdId, tab: s.tab };
-    if (s.tab === 'performance' && s.accountId && (s.accountId !== prev.accountId || s.benchmark !== prev.benchmark || prev.tab !== 'performance')
-      && !(s.performance.status === 'ready' && s.performance.accountId === s.accountId && s.performance.view?.benchmarkSymbol === (s.benchmark || null))) {
+    if (s.tab === 'performance' && s.accountId && (stale.performance || s.accountId !== prev.accountId || s.benchmark !== prev.benchmark || prev.tab !== 'performance')
+      && (stale.performance || !(s.performance.status === 'ready' && s.performance.accountId === s.accountId && s.performance.view?.benchmarkSymbol === (s.benchmark || null)))) {
+      stale.performance = false;
       void runPerformance(s.accountId, s.benchmark);
     }
-    if (s.tab === 'frontier' && s.accountId && (s.accountId !== prev.accountId || prev.tab !== 'frontier')
-      && !(s.frontier.status === 'ready' && s.frontier.accountId === s.accountId)) {
+    if (s.tab === 'frontier' && s.accountId && (stale.frontier || s.accountId !== prev.accountId || prev.tab !== 'frontier')
+      && (stale.frontier || !(s.frontier.status === 'ready' && s.frontier.accountId === s.accountId))) {
+      stale.frontier = false;
       void runFrontier(s.accountId);
     }
-    if (s.tab === 'harvest' && s.householdId && (s.householdId !== prev.householdId || prev.tab !== 'harvest')) void runHarvest(s.householdId);
+    if (s.tab === 'harvest' && s.householdId && (stale.harvest || s.householdId !== prev.householdId || prev.tab !== 'harvest')) {
+      stale.harvest = false;
+      void runHarvest(s.householdId);
+    }
   };
   const unsubscribe = store.subscribe(react);
+
+  // Replication and edits: a change to the transactions or lots behind a computed (or running) view marks it stale;
+  // after a quiet period (a replication pull lands in many batches) the shown one is computed again.
+  const touches = (ev: RxChangeEvent<unknown>, key: 'accountId' | 'householdId', id: string | null | undefined): boolean => {
+    if (!id) return false;
+    const now = ev.documentData as Record<string, unknown> | undefined;
+    const before = ev.previousDocumentData as Record<string, unknown> | undefined | null;
+    return now?.[key] === id || before?.[key] === id;
+  };
+  let rerunTimer: ReturnType<typeof setTimeout> | null = null;
+  const onChange = (ev: RxChangeEvent<unknown>, collection: 'transactions' | 'lots') => {
+    const s = a().analytics;
+    let hit = false;
+    if (collection === 'transactions' && s.performance.status !== 'idle' && touches(ev, 'accountId', s.performance.accountId)) hit = stale.performance = true;
+    if (collection === 'lots' && s.frontier.status !== 'idle' && touches(ev, 'accountId', s.frontier.accountId)) hit = stale.frontier = true;
+    if (s.harvest.status !== 'idle' && touches(ev, 'householdId', s.harvest.householdId)) hit = stale.harvest = true;
+    if (!hit || stopped) return;
+    if (rerunTimer) clearTimeout(rerunTimer);
+    rerunTimer = setTimeout(() => { rerunTimer = null; if (!stopped) react(); }, deps.changeQuietMs ?? 500);
+  };
+  const changeSubs = [
+    db.transactions.$.subscribe((ev) => onChange(ev as RxChangeEvent<unknown>, 'transactions')),
+    db.lots.$.subscribe((ev) => onChange(ev as RxChangeEvent<unknown>, 'lots')),
+  ];
   react();
   void loadQuestionnaire();
 
@@ -241,6 +277,8 @@ export function createAnalyticsController(deps: AnalyticsControllerDeps): Analyt
     stop() {
       stopped = true;
       unsubscribe();
+      for (const sub of changeSubs) sub.unsubscribe();
+      if (rerunTimer) clearTimeout(rerunTimer);
       perfCtrl?.abort();
       frontierCtrl?.abort();
       harvestCtrl?.abort();
