@@ -6,14 +6,17 @@
 // lots on the UI thread and bigger ones on the warm worker. Each timed open is of a DIFFERENT account (copies of
 // the template account with their own lots), so no open is answered from RxDB's query cache; re-opens of one
 // account are timed separately. Then, for comparison, the same data valued on the warm worker (the big-view path).
+// Before any open, the app's start-up warming (`warmHoldingsReads`) runs and is awaited. Each open records the
+// read's own steps (loadHoldingsData's `steps`).
 // Times in milliseconds (performance.now).
 import { normalizeMangoQuery, prepareQuery } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { Account, TaxLot } from '@aw/domain';
 import { openBookDb, type BookDatabase } from '../../apps/desktop/src/renderer/db/book-db.ts';
 import type { BookPayload } from '../../apps/desktop/src/renderer/db/book-payload.ts';
-import { loadHoldingsData, loadHoldingsDataRx } from '../../apps/desktop/src/renderer/db/holdings-query.ts';
+import { loadHoldingsData, loadHoldingsDataRx, warmHoldingsReads, type HoldingsSteps } from '../../apps/desktop/src/renderer/db/holdings-query.ts';
 import { readLatestPricesIdb, readSecuritiesIdb } from '../../apps/desktop/src/renderer/db/holdings-idb.ts';
+import { cachedAccounts } from '../../apps/desktop/src/renderer/db/holdings-cache.ts';
 import { lotPacksReady, readLotsPacked } from '../../apps/desktop/src/renderer/db/holdings-packs.ts';
 import { writeBook } from '../../apps/desktop/src/renderer/db/seed.ts';
 import { createValuationClient, createValuationWorkerPool, type HoldingsInput, type ValuationClient } from '../../apps/desktop/src/renderer/workers/valuation-client.ts';
@@ -21,6 +24,8 @@ import { UI_THREAD_MAX_LOTS } from '../../apps/desktop/src/renderer/workers/valu
 
 export interface RunTiming {
   totalMs: number; readMs: number; valueMs: number; computeMs: number; lots: number; holdings: number; marketValueCents: number;
+  /** The read's own steps (loadHoldingsData's `steps`: lotsMs, packsMs, changesMs, mergeMs, accountsMs, refsMs). */
+  steps: HoldingsSteps;
 }
 export interface WorkerTiming { workerValueMs: number; workerComputeMs: number; workerMarketValueCents: number }
 
@@ -30,14 +35,14 @@ let valuation: ValuationClient | null = null;
 /** The same client with every view sent to the warm worker, for comparison. */
 let workerOnly: ValuationClient | null = null;
 
-let load = loadHoldingsData;
+let load: (db: BookDatabase, scope: { accountId: string }, steps?: HoldingsSteps) => ReturnType<typeof loadHoldingsData> = loadHoldingsData;
 
 /**
  * Writes the book, then `copies` - 1 more copies of account `templateId` with its lots (ids suffixed `-k`, in
  * chunks of 8 accounts). Returns the ids of all `copies` accounts, the template first.
  */
-async function setup(book: BookPayload, templateId: string, copies: number, path: 'idb' | 'rx'): Promise<{ ids: string[]; packsMs: number }> {
-  db = await openBookDb(getRxStorageDexie(), { name: `bench-${Date.now()}` });
+async function setup(book: BookPayload, templateId: string, copies: number, path: 'idb' | 'rx', name: string): Promise<{ ids: string[]; packsMs: number; warmMs: number }> {
+  db = await openBookDb(getRxStorageDexie(), { name });
   load = path === 'rx' ? loadHoldingsDataRx : loadHoldingsData;
   await writeBook(db, book);
   const account = book.accounts.find((a) => a.id === templateId)!;
@@ -56,29 +61,51 @@ async function setup(book: BookPayload, templateId: string, copies: number, path
     const res = await db.lots.bulkInsert(copied);
     if (res.error.length) throw new Error(`could not store ${res.error.length} lots`);
   }
-  valuation = createValuationClient();
-  workerOnly = createValuationClient(createValuationWorkerPool({ size: 1 }), undefined, { uiThreadMaxLots: 0 });
   // The lot packs the app builds in the background from the first holdings open (db/holdings-packs.ts), here
   // awaited: a build pass over the whole book, as after seeding or replication. On the rx path: none.
   const t0 = performance.now();
   if (path === 'idb') await lotPacksReady(db);
-  return { ids, packsMs: performance.now() - t0 };
+  const packsMs = performance.now() - t0;
+  return { ids, packsMs, ...await started(path) };
+}
+
+/** `--keep`: opens the book a previous run wrote into this browser profile (packs rebuilt only if stale). */
+async function reopen(path: 'idb' | 'rx', name: string): Promise<{ warmMs: number }> {
+  db = await openBookDb(getRxStorageDexie(), { name });
+  load = path === 'rx' ? loadHoldingsDataRx : loadHoldingsData;
+  const [lots, prices, securities, accounts] = await Promise.all([db.lots.count().exec(), db.prices.count().exec(), db.securities.count().exec(), db.accounts.count().exec()]);
+  console.log(`kept book: ${lots} lots, ${prices} prices, ${securities} securities, ${accounts} accounts`);
+  if (!lots || !prices) throw new Error(`the kept book is incomplete (${lots} lots, ${prices} prices): remove the --keep folder`);
+  if (path === 'idb') await lotPacksReady(db);
+  return started(path);
+}
+
+/** What the app does once the book is open: the valuation clients, and the holdings reads warmed in the background (here awaited). */
+async function started(path: 'idb' | 'rx'): Promise<{ warmMs: number }> {
+  valuation = createValuationClient();
+  workerOnly = createValuationClient(createValuationWorkerPool({ size: 1 }), undefined, { uiThreadMaxLots: 0 });
+  const t0 = performance.now();
+  if (path === 'idb') await warmHoldingsReads(db!);
+  const warmMs = performance.now() - t0;
+  if (path === 'idb' && !cachedAccounts(db!, { accountId: 'bench-500' })?.length) throw new Error('start-up warming kept no accounts');
+  return { warmMs };
 }
 
 /** The holdings view's read (book-runtime.ts loadHousehold, scoped to one account). */
-async function read(accountId: string): Promise<HoldingsInput> {
-  const data = await load(db!, { accountId });
+async function read(accountId: string, steps?: HoldingsSteps): Promise<HoldingsInput> {
+  const data = await load(db!, { accountId }, steps);
   return { lots: data.lots, priceRows: data.priceRows, securities: data.securities, cashCents: data.accounts.reduce((c, a) => c + a.cashCents, 0) };
 }
 
 async function openAccount(accountId: string): Promise<RunTiming> {
+  const steps: HoldingsSteps = {};
   const t0 = performance.now();
-  const input = await read(accountId);
+  const input = await read(accountId, steps);
   const t1 = performance.now();
   const view = await valuation!.valueHoldings(input);
   const t2 = performance.now();
   return { totalMs: t2 - t0, readMs: t1 - t0, valueMs: t2 - t1, computeMs: view.computeMs, lots: input.lots.length,
-    holdings: view.holdings.length, marketValueCents: view.totals.marketValueCents };
+    holdings: view.holdings.length, marketValueCents: view.totals.marketValueCents, steps };
 }
 
 async function onWorker(input: HoldingsInput): Promise<WorkerTiming> {
@@ -93,20 +120,20 @@ async function onWorker(input: HoldingsInput): Promise<WorkerTiming> {
  * those on the RxDB path), then the warm-worker valuation `runs` times (separate phases: one's garbage does not
  * land in the other's timings).
  */
-async function run(ids: string[], runs: number, warmup: number): Promise<{ first: RunTiming; runs: (RunTiming & WorkerTiming & { reopenMs: number })[] }> {
+async function run(ids: string[], runs: number, warmup: number): Promise<{ first: RunTiming; runs: (RunTiming & WorkerTiming & { reopenMs: number; reopenReadMs: number })[] }> {
   if (ids.length < 1 + warmup + runs) throw new Error(`need ${1 + warmup + runs} accounts, have ${ids.length}`);
   const first = await openAccount(ids[0]!);
   for (let i = 1; i <= warmup; i++) await openAccount(ids[i]!);
   const view: RunTiming[] = [];
   for (let i = 0; i < runs; i++) view.push(await openAccount(ids[1 + warmup + i]!));
   const last = ids[warmup + runs]!;
-  const reopen: number[] = [];
-  for (let i = 0; i < runs; i++) reopen.push((await openAccount(last)).totalMs);
+  const reopen: RunTiming[] = [];
+  for (let i = 0; i < runs; i++) reopen.push(await openAccount(last));
   const input = await read(last);
   for (let i = 0; i < warmup; i++) await onWorker(input);
   const worker: WorkerTiming[] = [];
   for (let i = 0; i < runs; i++) worker.push(await onWorker(input));
-  return { first, runs: view.map((v, i) => ({ ...v, ...worker[i]!, reopenMs: reopen[i]! })) };
+  return { first, runs: view.map((v, i) => ({ ...v, ...worker[i]!, reopenMs: reopen[i]!.totalMs, reopenReadMs: reopen[i]!.readMs })) };
 }
 
 /**
@@ -174,5 +201,5 @@ async function attribute(ids: string[]): Promise<Record<string, number[]>> {
   return out;
 }
 
-Object.assign(window, { bench: { setup, run, steps, attribute, uiThreadMaxLots: UI_THREAD_MAX_LOTS } });
+Object.assign(window, { bench: { setup, reopen, run, steps, attribute, uiThreadMaxLots: UI_THREAD_MAX_LOTS } });
 document.title = 'holdings bench ready';

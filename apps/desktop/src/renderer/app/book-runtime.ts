@@ -5,7 +5,7 @@ import type { Account, DailyPrice, Household, Model, Security, TaxLot } from '@a
 import type { Subscription } from 'rxjs';
 import type { BookDatabase } from '../db/book-db.ts';
 import type { BookPayload } from '../db/book-payload.ts';
-import { loadHoldingsData } from '../db/holdings-query.ts';
+import { loadHoldingsData, warmHoldingsReads } from '../db/holdings-query.ts';
 import { ensureBookSeeded } from '../db/seed.ts';
 import type { AppStore } from '../stores/app-store.ts';
 import type { ValuationClient } from '../workers/valuation-client.ts';
@@ -102,6 +102,7 @@ export function startBookRuntime(deps: BookRuntimeDeps): { stop(): void; ready: 
         db.prices.$.subscribe(scheduleRevalue), db.securities.$.subscribe(scheduleRevalue));
       actions().setBookStatus('ready', '', source);
       void revalueBook();
+      void warmHoldingsReads(db).catch(() => undefined); // a failed warm-up only leaves the first open a little slower
       let lastSelected = actions().household.selectedId;
       if (lastSelected) void loadHousehold(lastSelected);
       unsubs.push(store.subscribe((s) => {

@@ -1,14 +1,16 @@
 // The holdings view's IndexedDB reads and cache against RxDB's own queries, on a real RxDB book in Dexie storage over
 // fake-indexeddb (the app's storage layout): the same lots (deleted ones left out, in symbol order), the same
 // security rows and the same latest close per symbol and FX pair — also when a symbol or an FX pair has older
-// closes, and when the newest close of a symbol was deleted.
+// closes, and when the newest close of a symbol was deleted. After start-up warming (every account, security and
+// latest close in memory) the reads still equal RxDB's, and writes landing during or after the warming show.
 import 'fake-indexeddb/auto';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DailyPrice } from '@aw/domain';
 import { openBookDb, type BookDatabase } from './book-db.ts';
-import { loadHoldingsData, loadHoldingsDataRx, lookupLatestPrices, lookupLatestPricesRx, type HoldingsData } from './holdings-query.ts';
+import { loadHoldingsData, loadHoldingsDataRx, lookupLatestPrices, lookupLatestPricesRx, warmHoldingsReads, type HoldingsData } from './holdings-query.ts';
 import { readLatestPricesIdb, readSecuritiesIdb } from './holdings-idb.ts';
+import { cachedAccounts, cachedLatestPrices, cachedSecurities, preloadAccounts } from './holdings-cache.ts';
 import { writeBook } from './seed.ts';
 import { openTestDb, smallBook } from '../test-support.ts';
 
@@ -106,6 +108,69 @@ describe('holdings reference reads straight from IndexedDB (Dexie storage), cach
     const last = await open();
     expect(last.securities.some((s) => s.symbol === symbol)).toBe(false);
     expect(plain(last)).toEqual(plain(await loadHoldingsDataRx(db, { accountId: account.id })));
+  });
+
+  it('after start-up warming, every account and household reads what the RxDB queries give, without reading the reference rows', async () => {
+    const { db, book } = await dexieBook();
+    await warmHoldingsReads(db);
+    // Warm: every held symbol's security and price rows, and every account, come from memory (no read asked for).
+    const held = [...new Set(book.lots.map((l) => l.symbol))];
+    const noRead = async (): Promise<never> => { throw new Error('read after warming'); };
+    expect((await cachedSecurities(db, held, noRead)).length).toBeGreaterThan(0);
+    expect((await cachedLatestPrices(db, held, noRead)).length).toBeGreaterThan(held.length - 1);
+    expect(cachedAccounts(db, { accountId: book.accounts[0]!.id })).toHaveLength(1);
+    const scopes = [...book.accounts.map((a) => ({ accountId: a.id })), ...book.households.map((h) => ({ householdId: h.id }))];
+    for (const scope of scopes) {
+      const fast = await loadHoldingsData(db, scope);
+      expect(fast.priceRows.length, JSON.stringify(scope)).toBeGreaterThan(0);
+      expect(plain(fast), JSON.stringify(scope)).toEqual(plain(await loadHoldingsDataRx(db, scope)));
+    }
+  });
+
+  it('changes landing after (or during) start-up warming are visible at the next open: accounts, securities, prices', async () => {
+    const { db, book } = await dexieBook();
+    const account = book.accounts[0]!;
+    const symbol = book.lots.find((l) => l.accountId === account.id)!.symbol;
+    const price = book.prices.find((p) => p.symbol === symbol)!;
+    // An account write while the warming reads run, then more after it.
+    const warming = warmHoldingsReads(db);
+    await db.accounts.upsert({ ...account, cashCents: 123_45 });
+    await warming;
+    const open = async (scope: { accountId: string } | { householdId: string }) => {
+      const data = await loadHoldingsData(db, scope);
+      expect(plain(data)).toEqual(plain(await loadHoldingsDataRx(db, scope)));
+      return data;
+    };
+    expect((await open({ accountId: account.id })).accounts[0]!.cashCents).toBe(123_45);
+    await db.accounts.upsert({ ...account, cashCents: 678_90, name: 'Renamed' });
+    expect((await open({ accountId: account.id })).accounts[0]).toMatchObject({ cashCents: 678_90, name: 'Renamed' });
+    await db.accounts.insert({ ...account, id: 'acct-added', name: 'Added' });
+    expect((await open({ householdId: account.householdId })).accounts.map((a) => a.id)).toContain('acct-added');
+    await (await db.accounts.findOne('acct-added').exec())!.remove();
+    expect((await open({ householdId: account.householdId })).accounts.map((a) => a.id)).not.toContain('acct-added');
+    await db.securities.upsert({ ...book.securities.find((s) => s.symbol === symbol)!, name: 'Renamed Fund' });
+    expect((await open({ accountId: account.id })).securities.find((s) => s.symbol === symbol)!.name).toBe('Renamed Fund');
+    await db.prices.insert({ ...price, id: `${symbol}|2998-06-01`, date: '2998-06-01', closePrice: 7 });
+    expect((await open({ accountId: account.id })).priceRows.find((r) => r.symbol === symbol)).toMatchObject({ date: '2998-06-01', closePrice: 7 });
+  });
+
+  it('account writes that land while the account preload reads are replayed on top of what it read', async () => {
+    const { db, book } = await dexieBook();
+    const [a, b] = [book.accounts[0]!, book.accounts[1]!];
+    // The read returns its snapshot; the writes commit after it was taken, before the preload ends.
+    expect(await preloadAccounts(db, async () => {
+      const snapshot = (await db.accounts.find().exec()).map((d) => d.toJSON() as typeof a);
+      await db.accounts.upsert({ ...a, cashCents: 1 });
+      await db.accounts.upsert({ ...a, cashCents: 2 });
+      await (await db.accounts.findOne(b.id).exec())!.remove();
+      await db.accounts.insert({ ...a, id: 'acct-during' });
+      return snapshot;
+    })).toBe(true);
+    expect(cachedAccounts(db, { accountId: a.id })![0]!.cashCents).toBe(2);
+    expect(cachedAccounts(db, { accountId: b.id })).toEqual([]);
+    expect(cachedAccounts(db, { accountId: 'acct-during' })).toHaveLength(1);
+    expect(plain({ lots: [], securities: [], priceRows: [], accounts: cachedAccounts(db, { householdId: a.householdId })! }))
+      .toEqual(plain({ lots: [], securities: [], priceRows: [], accounts: (await loadHoldingsDataRx(db, { householdId: a.householdId })).accounts }));
   });
 
   it('an account with no lots reads nothing else', async () => {

@@ -3,14 +3,17 @@
 // account's and household's lots read from the packs equal the indexed RxDB query (same rows, same order) — also
 // after random inserts, edits, deletions and moves between accounts and households made after the pass (applied
 // from RxDB's change feed), and the packs fall back (null) when the change set is too big, until the next pass.
+// The change set is kept in memory between reads: it is read again only after a lot change, from where the last
+// read stopped, stays exact when reads overlap with writes, and start-up warming (which catches up early) does not
+// hide changes landing between it and the open.
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaxLot } from '@aw/domain';
 import { openBookDb, type BookDatabase } from './book-db.ts';
-import { CHANGES_MAX, lotPacksReady, readLotsPacked, type LotScope } from './holdings-packs.ts';
-import { loadHoldingsData, loadHoldingsDataRx } from './holdings-query.ts';
+import { CHANGES_MAX, CHANGES_SOFT, lotPacksReady, readLotsPacked, type LotScope } from './holdings-packs.ts';
+import { loadHoldingsData, loadHoldingsDataRx, warmHoldingsReads } from './holdings-query.ts';
 import { writeBook } from './seed.ts';
 import { openTestDb, smallBook } from '../test-support.ts';
 
@@ -152,6 +155,72 @@ describe('lot packs (one IndexedDB record per account, checked against the chang
     await db.lots.insert({ ...lot, id: 'kept-new', symbol: 'ZZZZ' });
     expect((await readLotsPacked(db, scope))!.at(-1)!.id).toBe('kept-new');
     expect(plainLots((await readLotsPacked(db, scope))!)).toEqual(await rxLots(db, scope));
+  });
+
+  it('keep the changes since the pass in memory: a read catches up only after a lot change, from where the last one stopped', async () => {
+    const { db, book } = await dexieBook(2);
+    await lotPacksReady(db, { rebuild: true });
+    const [a, b, c] = [book.accounts[0]!, book.accounts[1]!, book.accounts[2]!];
+    const read = async (accountId: string) => {
+      const steps: Record<string, number> = {};
+      const rows = await readLotsPacked(db, { accountId }, steps);
+      expect(plainLots(rows!)).toEqual(await rxLots(db, { accountId }));
+      return steps;
+    };
+    expect(await read(a.id)).toHaveProperty('changesMs'); // the first read of the pass catches up
+    expect(await read(b.id)).not.toHaveProperty('changesMs'); // nothing changed since: no change read
+    const lot = book.lots.find((l) => l.accountId === b.id)!;
+    await db.lots.bulkUpsert([{ ...lot, accountId: c.id, householdId: c.householdId, quantity: 1 }, { ...lot, id: 'new-1', accountId: b.id }]);
+    expect(await read(c.id)).toHaveProperty('changesMs');
+    expect(await read(b.id)).not.toHaveProperty('changesMs');
+    await (await db.lots.findOne('new-1').exec())!.incrementalPatch({ quantity: 5 }); // the same lot again, newer
+    await read(b.id);
+    await expectEqualToRx(db);
+  });
+
+  it('stay exact when reads overlap with each other and with writes', async () => {
+    const { db, book } = await dexieBook(2);
+    await lotPacksReady(db, { rebuild: true });
+    const ids = book.accounts.map((a) => a.id);
+    const inFlight: Promise<unknown>[] = [];
+    for (let i = 0; i < 12; i++) {
+      inFlight.push(readLotsPacked(db, { accountId: ids[i % ids.length]! }));
+      const lot = book.lots[(i * 5) % book.lots.length]!;
+      if (i % 3 === 0) inFlight.push(db.lots.upsert({ ...lot, quantity: 1000 + i }));
+      else if (i % 3 === 1) inFlight.push(db.lots.insert({ ...lot, id: `overlap-${i}`, symbol: 'QQQ' }));
+      else inFlight.push(db.lots.findOne(lot.id).exec().then((d) => d?.remove()));
+    }
+    await Promise.all(inFlight);
+    await expectEqualToRx(db);
+  });
+
+  it('start-up warming opens the packs and catches up; changes landing before and after it are visible at the open', async () => {
+    const { db, book } = await dexieBook(1);
+    await lotPacksReady(db, { rebuild: true });
+    const account = book.accounts[0]!;
+    const lots = book.lots.filter((l) => l.accountId === account.id);
+    await db.lots.upsert({ ...lots[0]!, quantity: 4242 }); // before warming
+    await warmHoldingsReads(db);
+    await db.lots.upsert({ ...lots[1]!, quantity: 4343 }); // between warming and the open
+    await db.lots.insert({ ...lots[2]!, id: 'after-warm', symbol: 'ZZZZ' });
+    const data = await loadHoldingsData(db, { accountId: account.id });
+    expect(data.lots.find((l) => l.id === lots[0]!.id)!.quantity).toBe(4242);
+    expect(data.lots.find((l) => l.id === lots[1]!.id)!.quantity).toBe(4343);
+    expect(data.lots.at(-1)!.id).toBe('after-warm');
+    expect(plainLots(data.lots)).toEqual(await rxLots(db, { accountId: account.id }));
+  });
+
+  it('fall back once the kept changes grow past CHANGES_MAX over several reads', async () => {
+    const { db, book } = await dexieBook(1);
+    await lotPacksReady(db, { rebuild: true });
+    const account = book.accounts[0]!;
+    const scope = { accountId: account.id };
+    const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ ...book.lots[0]!, ...scope, householdId: account.householdId, id: `grow-${from + i}` }));
+    await db.lots.bulkInsert(batch(0, CHANGES_SOFT - 1)); // below the soft limit: no new pass starts
+    expect(plainLots((await readLotsPacked(db, scope))!)).toEqual(await rxLots(db, scope));
+    await db.lots.bulkInsert(batch(CHANGES_SOFT, CHANGES_MAX - CHANGES_SOFT + 10)); // this catch-up alone is below CHANGES_MAX
+    expect(await readLotsPacked(db, scope)).toBeNull();
+    expect(plainLots((await loadHoldingsData(db, scope)).lots)).toEqual(await rxLots(db, scope));
   });
 
   it('other storages get null (memory: RxDB queries only)', async () => {

@@ -9,19 +9,29 @@
 //   in), then reads the live lots in account order in steps (one read-only `getAll` each) and writes one pack per
 //   (householdId, accountId) pair once its account is read, then the marker { since, passId }.
 // - A read takes the scope's packs (with the marker, in one transaction) and every lot document changed since
-//   `since` (one `getAll` on RxDB's own `[_meta.lwt+id]` index, at most CHANGES_MAX) and replaces the packed rows
-//   of those ids by their current state (dropped when deleted or moved out of the scope). Every live lot with
-//   lwt <= since existed unchanged through the whole pass, so it is in its pair's pack; every other one is in the
-//   change set: the result is exactly the lots as of the change read (same rows as RxDB's query, same order).
+//   `since`, and replaces the packed rows of those ids by their current state (dropped when deleted or moved out
+//   of the scope). Every live lot with lwt <= since existed unchanged through the whole pass, so it is in its
+//   pair's pack; every other one is in the change set: the result is exactly the lots as of the change read (same
+//   rows as RxDB's query, same order).
+// - The change set is kept in memory per pass (the change log): id → newest state seen, plus `seen`, the newest
+//   checkpoint read. A read catches up with ONE `getAll` on RxDB's own `[_meta.lwt+id]` index after `seen` (usually
+//   no rows), side by side with the packs read — and not even that when no lot change event arrived since the last
+//   catch-up started (RxDB emits a write's event before the write resolves; other tabs' writes arrive as events
+//   too, as RxDB's own query cache relies on). Catch-ups may overlap: a state replaces a kept one only if its lwt is
+//   not older, and `seen` only grows.
+// - Packs are stored in the compact columnar form of lot-columns.ts (typed arrays, joined strings, constants), one
+//   structured-clone value of a few tens of KB per 1,000 lots.
 // - No marker (pass running or never run), a marker older than COVERAGE_MAX_AGE_MS, or more than CHANGES_MAX changes:
 //   null, the caller reads by RxDB query, and a new pass is started in the background. Past CHANGES_SOFT changes
 //   the read still uses the packs and starts a new pass.
 // This relies, as RxDB's own replication checkpoints do, on lwt growing with commit order (all lot writes go
 // through this renderer's RxDB, whose `now()` is strictly increasing). Rows are plain TaxLot objects (no RxDB meta
-// fields), fresh per read. Other storages (memory in tests): every function returns null / does nothing.
+// fields); the change log's rows are shared between reads, so callers must not mutate rows. Other storages
+// (memory in tests): every function returns null / does nothing.
 import type { TaxLot } from '@aw/domain';
 import type { BookDatabase } from './book-db.ts';
 import { indexOf } from './holdings-idb.ts';
+import { decodeColumns, encodeColumns, type Columns } from './lot-columns.ts';
 import { dexieBackend, dexieFactory, isLive, prefixRange, withoutMeta } from '../workers/rebalance-idb.ts';
 
 export type LotScope = { householdId: string } | { accountId: string };
@@ -35,16 +45,24 @@ export const COVERAGE_MAX_AGE_MS = 7 * 24 * 3600_000;
 /** Lots read per pass step (whole accounts; one bigger account is read whole in its own step): small enough that
  * the main thread receiving a step stays responsive. */
 const STEP_LOTS = 2000;
-const FORMAT = 1;
+const FORMAT = 2;
 const PACKS = 'packs';
 const META = 'meta';
 const COVERAGE_KEY = 'coverage';
 
 type Checkpoint = [lwt: number, id: string];
 interface Coverage { since: Checkpoint; passId: string; builtAt: number }
-/** One (householdId, accountId) pair's lots, column by column (`fields[i]` of lot k is `cols[i][k]`). */
-interface Pack { householdId: string; accountId: string; fields: string[]; cols: unknown[][] }
-type StoredLot = TaxLot & { _deleted?: unknown; _meta?: { lwt: number } };
+/** One (householdId, accountId) pair's lots in (symbol, id) order, column by column (lot-columns.ts). */
+interface Pack extends Columns { householdId: string; accountId: string }
+type StoredLot = TaxLot & { _deleted?: unknown; _meta: { lwt: number } };
+/** The lot changes since one pass's `since`: id → the newest state read (lot null: deleted), up to `seen`. */
+interface ChangeLog {
+  passId: string;
+  seen: Checkpoint;
+  byId: Map<string, { lwt: number; lot: TaxLot | null }>;
+  /** The lots' change `version` when the last complete catch-up started (-1: none yet). */
+  version: number;
+}
 
 interface PackState {
   lots: IDBDatabase;
@@ -53,6 +71,7 @@ interface PackState {
   coverage: Coverage | null;
   pass: Promise<void> | null;
   closed: boolean;
+  log: ChangeLog | null;
   /** The last reads (scope key → rows), emptied by any change of the lots (`version` bumped). */
   recent: Map<string, TaxLot[]>;
   version: number;
@@ -98,7 +117,7 @@ async function openState(db: BookDatabase): Promise<PackState | null> {
     open.result.createObjectStore(META);
   };
   const packs = await request(open);
-  const state: PackState = { lots, packs, byAccount, coverage: null, pass: null, closed: false, recent: new Map(), version: 0 };
+  const state: PackState = { lots, packs, byAccount, coverage: null, pass: null, closed: false, log: null, recent: new Map(), version: 0 };
   // Any change of the lots (local write, replication, another tab): forget the kept reads.
   const changes = db.lots.$.subscribe(() => { state.version++; state.recent.clear(); });
   db.onClose.push(() => changes.unsubscribe());
@@ -115,24 +134,7 @@ async function openState(db: BookDatabase): Promise<PackState | null> {
   return state;
 }
 
-/** Packs `rows` of one pair column by column (every field any row has; absent values stay absent). */
-function pack(householdId: string, accountId: string, rows: readonly TaxLot[]): Pack {
-  const fields = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return { householdId, accountId, fields, cols: fields.map((f) => rows.map((r) => (r as unknown as Record<string, unknown>)[f])) };
-}
-
-function unpack(p: Pack, into: Map<string, TaxLot>): void {
-  const n = p.cols[0]?.length ?? 0;
-  const { fields, cols } = p;
-  for (let k = 0; k < n; k++) {
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < fields.length; i++) {
-      const v = cols[i]![k];
-      if (v !== undefined) row[fields[i]!] = v;
-    }
-    into.set(row.id as string, row as unknown as TaxLot);
-  }
-}
+const pack = (householdId: string, accountId: string, rows: readonly TaxLot[]): Pack => ({ householdId, accountId, ...encodeColumns(rows) });
 
 /** In one read-only transaction: the newest change checkpoint of the lots and up to `count` live lots in `range` of the account index. */
 async function readStep(s: PackState, range: IDBKeyRange, count?: number): Promise<{ checkpoint: Checkpoint; docs: StoredLot[] }> {
@@ -229,20 +231,58 @@ export async function lotPacksReady(db: BookDatabase,
   return startPass(s, opts.stepLots);
 }
 
-/** Every lot document (live or deleted) changed after `since`, in change order; null: more than CHANGES_MAX. */
-async function changesSince(s: PackState, since: Checkpoint): Promise<StoredLot[] | null> {
-  const tx = s.lots.transaction('docs', 'readonly');
-  const rows = await request(tx.objectStore('docs').index('[_meta.lwt+id]').getAll(IDBKeyRange.lowerBound(since, true), CHANGES_MAX + 1));
-  return rows.length > CHANGES_MAX ? null : rows as StoredLot[];
+/**
+ * Opens the book's lot packs and, when they are built and fresh, catches up with the lot changes since their pass
+ * (start-up warming: the first read then reads only its packs). Never starts a pass; no-op on other storages.
+ */
+export async function lotPacksOpened(db: BookDatabase): Promise<void> {
+  const s = await stateOf(db);
+  if (!s || s.closed) return;
+  const coverage = s.coverage ?? await request(s.packs.transaction(META, 'readonly').objectStore(META).get(COVERAGE_KEY)) as Coverage | undefined;
+  if (!coverage || Date.now() - coverage.builtAt > COVERAGE_MAX_AGE_MS || s.closed) return;
+  s.coverage ??= coverage;
+  if (s.coverage.passId === coverage.passId) await catchUp(s, coverage);
 }
 
-async function packsOf(s: PackState, scope: LotScope): Promise<{ coverage: Coverage | undefined; packs: Pack[] }> {
+const after = (a: Checkpoint, b: Checkpoint): boolean => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+
+/**
+ * The lot changes since `coverage.since` (id → newest state), brought up to date by one `getAll` after the log's
+ * newest checkpoint (skipped when no lot changed since the last catch-up started); null: more than CHANGES_MAX.
+ */
+async function catchUp(s: PackState, coverage: Coverage, steps?: Record<string, number>): Promise<ChangeLog['byId'] | null> {
+  let log = s.log;
+  if (!log || log.passId !== coverage.passId) {
+    log = { passId: coverage.passId, seen: coverage.since, byId: new Map(), version: -1 };
+    s.log = log;
+  }
+  if (log.version === s.version) return log.byId.size > CHANGES_MAX ? null : log.byId;
+  const t0 = steps ? performance.now() : 0;
+  const version = s.version;
+  const tx = s.lots.transaction('docs', 'readonly');
+  const rows = await request(tx.objectStore('docs').index('[_meta.lwt+id]').getAll(IDBKeyRange.lowerBound(log.seen, true), CHANGES_MAX + 1)) as StoredLot[];
+  for (const d of rows) { // in checkpoint order
+    const kept = log.byId.get(d.id);
+    if (!kept || kept.lwt <= d._meta.lwt) log.byId.set(d.id, { lwt: d._meta.lwt, lot: isLive(d) ? withoutMeta<TaxLot>(d) : null });
+  }
+  const last = rows[rows.length - 1];
+  // Every key up to the last one read was read (getAll returns a prefix in key order), even past the limit.
+  if (last && after([last._meta.lwt, last.id], log.seen)) log.seen = [last._meta.lwt, last.id];
+  if (steps) steps.changesMs = performance.now() - t0;
+  if (rows.length > CHANGES_MAX || log.byId.size > CHANGES_MAX) return null;
+  if (version > log.version) log.version = version;
+  return log.byId;
+}
+
+async function packsOf(s: PackState, scope: LotScope, steps?: Record<string, number>): Promise<{ coverage: Coverage | undefined; packs: Pack[] }> {
+  const t0 = steps ? performance.now() : 0;
   const tx = s.packs.transaction([PACKS, META], 'readonly');
   const store = tx.objectStore(PACKS);
   const [coverage, packs] = await Promise.all([
     request(tx.objectStore(META).get(COVERAGE_KEY)) as Promise<Coverage | undefined>,
     request('accountId' in scope ? store.index('accountId').getAll(scope.accountId) : store.getAll(prefixRange([scope.householdId]))) as Promise<Pack[]>,
   ]);
+  if (steps) steps.packsMs = performance.now() - t0;
   return { coverage, packs };
 }
 
@@ -250,16 +290,17 @@ async function packsOf(s: PackState, scope: LotScope): Promise<{ coverage: Cover
  * The live lots of `scope` from the packs plus the changes since their pass, sorted like the RxDB query (symbol,
  * then id); null when packs cannot answer (not Dexie, not built, stale, too many changes): read by RxDB query.
  * The last few reads are kept in memory until any lot change event (as RxDB's query cache does; rows shared:
- * callers must not mutate them).
+ * callers must not mutate them). `steps` (benches): gets packsMs, changesMs (catch-up read, absent when skipped),
+ * mergeMs (decoding and merging).
  */
-export async function readLotsPacked(db: BookDatabase, scope: LotScope): Promise<TaxLot[] | null> {
+export async function readLotsPacked(db: BookDatabase, scope: LotScope, steps?: Record<string, number>): Promise<TaxLot[] | null> {
   const s = await stateOf(db);
   if (!s || s.closed) return null;
   const key = 'accountId' in scope ? `a:${scope.accountId}` : `h:${scope.householdId}`;
   const kept = s.recent.get(key);
   if (kept) return kept;
   const version = s.version;
-  const rows = await readPacked(s, scope);
+  const rows = await readPacked(s, scope, steps);
   if (rows && version === s.version) { // no lot changed while reading: keep it (the oldest read goes)
     if (s.recent.size >= RECENT_MAX) s.recent.delete(s.recent.keys().next().value!);
     s.recent.set(key, rows);
@@ -267,32 +308,30 @@ export async function readLotsPacked(db: BookDatabase, scope: LotScope): Promise
   return rows;
 }
 
-async function readPacked(s: PackState, scope: LotScope): Promise<TaxLot[] | null> {
+async function readPacked(s: PackState, scope: LotScope, steps?: Record<string, number>): Promise<TaxLot[] | null> {
   const known = s.coverage;
-  // The packs and, when this context knows the current pass, its change set: side by side.
-  const [{ coverage, packs }, early] = await Promise.all([packsOf(s, scope), known ? changesSince(s, known.since) : null]);
+  // The packs and, when this context knows the current pass, its change log brought up to date: side by side.
+  const [{ coverage, packs }, early] = await Promise.all([packsOf(s, scope, steps), known ? catchUp(s, known, steps) : null]);
   if (!coverage || Date.now() - coverage.builtAt > COVERAGE_MAX_AGE_MS) {
     void startPass(s);
     return null;
   }
-  // Packs and the change set of the same pass: the packs were written before the change read (see the header).
-  const changes = known?.passId === coverage.passId ? early : await changesSince(s, coverage.since);
+  // Packs and the change log of the same pass: the packs were written before any change read (see the header).
+  const changes = known?.passId === coverage.passId ? early : await catchUp(s, coverage, steps);
   s.coverage = coverage;
   if (!changes) {
     void startPass(s);
     return null;
   }
-  if (changes.length > CHANGES_SOFT) void startPass(s);
-  const rows = new Map<string, TaxLot>();
-  for (const p of packs) unpack(p, rows);
+  if (changes.size > CHANGES_SOFT) void startPass(s);
+  const t0 = steps ? performance.now() : 0;
   const inScope = 'accountId' in scope ? (l: TaxLot) => l.accountId === scope.accountId : (l: TaxLot) => l.householdId === scope.householdId;
-  for (const d of changes) {
-    rows.delete(d.id);
-    if (isLive(d) && inScope(d)) rows.set(d.id, withoutMeta<TaxLot>(d));
-  }
-  const out = [...rows.values()];
+  const changed = changes.size ? (l: TaxLot) => changes.has(l.id) : undefined;
+  const out = packs.length === 1 ? decodeColumns<TaxLot>(packs[0]!, changed) : packs.flatMap((p) => decodeColumns<TaxLot>(p, changed));
+  for (const { lot } of changes.values()) if (lot && inScope(lot)) out.push(lot);
   // A pack is in (symbol, id) order already (read by the account index): sort only what changes or merging disturbed.
-  for (let i = 1; i < out.length; i++) if (bySymbolThenId(out[i - 1]!, out[i]!) > 0) return out.sort(bySymbolThenId);
+  for (let i = 1; i < out.length; i++) if (bySymbolThenId(out[i - 1]!, out[i]!) > 0) { out.sort(bySymbolThenId); break; }
+  if (steps) steps.mergeMs = performance.now() - t0;
   return out;
 }
 
