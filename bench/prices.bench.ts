@@ -11,7 +11,8 @@
 //   3. idle: a fresh server, `idle-connections` authenticated connections each subscribed to 50 symbols; server
 //      memory per connection = (RSS after − RSS before) / connections, both after a GC;
 //   4. hub CPU: the server's ingest → cache → hub → message path in one process on a virtual clock
-//      (prices/hub-cpu.ts), same clients × symbols and tick rate: CPU per second of load, no sockets, no scheduler.
+//      (prices/hub-cpu.ts), same clients × symbols and tick rate: CPU per second of load, no sockets, no scheduler;
+//      the ingest worker thread's share (parsing, storage bars) is timed apart from the main thread's.
 // Scheduling: in production the clients are other machines; here they and the feeder share the server's cores. So
 // the client processes and (in the delivery phase) the feeder run at a lower priority (niceness --client-nice, default 10, via
 // os.setPriority): when both cores are wanted, the server's threads run first, and a client reads a frame after
@@ -21,7 +22,8 @@
 // the server's CPU by thread and the event-loop delay of the server and of the client processes show where the
 // time goes.
 // Options: --clients N --symbols-per-client K --universe U --ticks-per-sec R --seconds S --max-ingest-seconds S
-//          --idle-connections N --warmup-seconds S --client-nice N --profile-dir DIR (server CPU profiles) --smoke.
+//          --idle-connections N --warmup-seconds S --client-nice N --profile-dir DIR (server CPU profiles)
+//          --ingest-inline (parse ws ingest on the server's main thread, not its ingest worker) --smoke.
 // Progress on stderr, a table and the JSON line on stdout.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -52,6 +54,8 @@ const cfg = {
   seed: 7,
   /** Writes a V8 CPU profile of each server process into this folder (node --cpu-prof). */
   profileDir: (() => { const i = argv.indexOf('--profile-dir'); return i >= 0 ? argv[i + 1] : ''; })(),
+  /** Parse ws ingest on the server's main thread instead of its ingest worker (to compare). */
+  ingestInline: argv.includes('--ingest-inline'),
 };
 const log = (msg: string) => process.stderr.write(`[prices] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,7 +80,7 @@ const GC_LINE = /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Mark-Compact|Mark-sw
 
 async function startServer(): Promise<ServerProc> {
   // Same V8 flags as `npm run server` and the desktop's server process (32 MB young generation: flat RSS).
-  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc --max-semi-space-size=32 --trace-gc${cfg.profileDir ? ` --cpu-prof --cpu-prof-dir "${cfg.profileDir}"` : ''} --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}`;
+  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc --max-semi-space-size=32 --trace-gc${cfg.profileDir ? ` --cpu-prof --cpu-prof-dir "${cfg.profileDir}"` : ''} --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}${cfg.ingestInline ? ' --ingest-inline' : ''}`;
   const child = spawn('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(here, '..') });
   children.add(child);
   const rl = createInterface({ input: child.stdout! });
@@ -342,7 +346,7 @@ feeder.send({ cmd: 'exit' });
 // 4: the server's JavaScript cost of the same load on a virtual clock (no sockets, no scheduler): load-independent.
 // It runs alongside phase 3 (it measures CPU time, not wall time) to keep the bench short.
 log(`hub CPU on a virtual clock: ${cfg.clients} connections, ${cfg.ticksPerSec} ticks/s, ${smoke ? 1 : 5} s`);
-const hubCpuRun = new Promise<{ ticks: number; messages: number; cpuSec: number; virtualSec: number }>((resolve, reject) => {
+const hubCpuRun = new Promise<{ ticks: number; messages: number; cpuSec: number; parseCpuSec: number; virtualSec: number }>((resolve, reject) => {
   const args = JSON.stringify({ clients: cfg.clients, symbolsPerClient: cfg.symbolsPerClient, universe: cfg.universe, ticksPerSec: cfg.ticksPerSec, seconds: smoke ? 1 : 5, windowMs: 50 });
   const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'prices', 'hub-cpu.ts'), args], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(here, '..') });
   children.add(child);
@@ -366,6 +370,7 @@ await stopServer(idleServer);
 
 const hubCpu = await hubCpuRun;
 const hubCpuPct = Math.round((hubCpu.cpuSec / hubCpu.virtualSec) * 1000) / 10;
+const hubWorkerCpuPct = Math.round((hubCpu.parseCpuSec / hubCpu.virtualSec) * 1000) / 10;
 
 const result = {
   bench: 'prices',
@@ -375,6 +380,7 @@ const result = {
   ticksPerSec: Math.round(serverIngested),
   targetTicksPerSec: cfg.ticksPerSec,
   seconds: cfg.seconds,
+  ingestInWorker: !cfg.ingestInline,
   maxIngestTicksPerSec,
   maxIngestServerCpuPct,
   maxIngestTicksPerCpuSec,
@@ -419,6 +425,8 @@ const result = {
   // Phase 4: CPU of the ingest → cache → hub → message path per second of load, in % of one core (JS only).
   hubCpuPct,
   hubCpuUsPerTick: Math.round((hubCpu.cpuSec / Math.max(1, hubCpu.ticks)) * 1e7) / 10,
+  // The ingest worker thread's share of the same load (parsing, storage bars), off the main thread.
+  hubWorkerCpuPct,
   hubMessagesPerSec: Math.round(hubCpu.messages / hubCpu.virtualSec),
   superseded: hubAfter.hub.ticksSuperseded - hubBefore.hub.ticksSuperseded,
   backpressureSkips: hubAfter.hub.backpressureSkips - hubBefore.hub.backpressureSkips,
@@ -451,7 +459,7 @@ const rows: Array<[string, string, string]> = [
   [`CPU (${cores} cores = ${cores * 100}%)`, `server ${deliveryServerCpuPct}% + ${delivery.procs.length} client procs (nice ${cfg.clientNice}) ${clientsCpuPct}% (${result.clientCpuUsPerMessage} µs/msg) + feeder ${feederCpuPct}% + others ${othersCpuPct}% = ${machineBusyPct}%`, `load avg ${result.loadAverage1m}`],
   ['server RSS over the measured window', `median ${result.serverRssBaselineMb} MB, min ${result.serverRssMinMb}, max ${result.serverRssMaxMb} (${rssMb.length} samples)`, ''],
   ['server RSS drift from the median', `±${result.rssDriftPct}% (spread ${result.rssSpreadPct}%; heap ${result.heapMinMb}–${result.heapMaxMb} MB)`, '±10%'],
-  ['server JS on a virtual clock (phase 4)', `${hubCpuPct}% of a core at ${cfg.ticksPerSec.toLocaleString('en-US')} ticks/s (${result.hubCpuUsPerTick} µs/tick, ${result.hubMessagesPerSec.toLocaleString('en-US')} msgs/s)`, 'no sockets'],
+  ['server JS on a virtual clock (phase 4)', `main thread ${hubCpuPct}% + ingest worker ${hubWorkerCpuPct}% of a core at ${cfg.ticksPerSec.toLocaleString('en-US')} ticks/s (${result.hubCpuUsPerTick} µs/tick, ${result.hubMessagesPerSec.toLocaleString('en-US')} msgs/s)`, 'no sockets'],
   ['idle connections', `${result.idleConnections}`, `${cfg.idleConnections}`],
   ['memory per idle connection', `${(bytesPerIdleConnection / 1024).toFixed(1)} KB RSS (${(heapPerIdleConnection / 1024).toFixed(1)} KB heap)`, '< 20 KB'],
 ];

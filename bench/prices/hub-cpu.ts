@@ -1,14 +1,17 @@
 // Bench phase 4: the server's own CPU cost of the price path, free of socket and scheduler noise. The real ingest
 // pipeline, latest-price cache, stream hub and price store (its SQL calls are no-ops) run in this process on a
 // virtual clock (timers, performance.now and Date.now are replaced), fed `ticksPerSec` ticks (a parsed JSON batch
-// every 5 ms) for `seconds` of virtual time, with `clients` connections × `symbolsPerClient` of `universe` symbols
+// every 5 ms; parsed and folded into storage bars as the ingest worker does, that CPU reported apart) for `seconds` of virtual time, with `clients` connections × `symbolsPerClient` of `universe` symbols
 // whose send takes the message buffer (the hub writes the UTF-8 payload itself). Reports CPU seconds used per virtual
-// second (= the share of one core the server's JavaScript needs at that rate; kernel socket writes come on top).
+// second (= the share of one core the server's main-thread JavaScript needs at that rate; kernel socket writes come on
+// top) and, apart, the CPU of the ingest worker thread's share (parsing, storage bars).
 // Usage: node --import tsx hub-cpu.ts '{"clients":1000,...}' → one JSON line on stdout.
 import { createIngestPipeline } from '../../sync-server/src/market/ingest-pipeline.ts';
 import { createPriceCache } from '../../sync-server/src/market/price-cache.ts';
 import { createPriceStore } from '../../sync-server/src/market/price-store.ts';
 import { createStreamHub } from '../../sync-server/src/market/stream-hub.ts';
+import { createSymbolTable, parseIngest } from '../../sync-server/src/market/ingest-batch.ts';
+import { createBarBook, newSymbolBars, type SymbolBars } from '../../sync-server/src/market/bar-book.ts';
 import type { SqlDb } from '../../sync-server/src/context.ts';
 import type { Logger } from 'pino';
 
@@ -71,7 +74,23 @@ let messages = 0;
 let bytes = 0;
 const hub = createStreamHub();
 const cache = createPriceCache({ clock: { now: () => Date.now() }, marketOpen: () => true });
-const pipeline = createIngestPipeline({ isKnown: (s) => known.has(s), store: createPriceStore(sql), cache, hub, log });
+const table = createSymbolTable(symbols);
+// The ingest worker's share, run here and timed apart: parsing, and the storage bars of the parsed ticks.
+const workerBook = createBarBook<SymbolBars>();
+const workerBars: SymbolBars[] = [];
+/** CPU spent on the worker's share (taken out of the main thread's figure). */
+let parseUs = 0;
+const timed = <T>(f: () => T): T => {
+  const c0 = process.cpuUsage();
+  const out = f();
+  const c1 = process.cpuUsage(c0);
+  parseUs += c1.user + c1.system;
+  return out;
+};
+const pipeline = createIngestPipeline({
+  isKnown: (s) => known.has(s), store: createPriceStore(sql), cache, hub, log, symbols: table,
+  externalBars: async () => timed(() => workerBook.take()),
+});
 pipeline.start();
 let state = 7;
 const rand = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
@@ -100,19 +119,26 @@ async function run(ms: number): Promise<void> {
     if (vt % 5 === 0) {
       const now = Date.now();
       const parts = payloads[(vt / 5) % payloads.length];
-      const batch = JSON.parse(`[${parts.join(`${now}},`)}${now}}]`) as Array<{ s: string; p: number; t: number }>;
-      pipeline.ticks(batch, 'bench');
-      ticks += batch.length;
+      const raw = Buffer.from(`{"type":"ticks","ticks":[${parts.join(`${now}},`)}${now}}]}`);
+      const batch = timed(() => {
+        const r = parseIngest(raw.toString('utf8'), table.idOf);
+        if (!r.ok) throw new Error(r.error);
+        const { sym, p, t, v } = r.cols;
+        for (let i = 0; i < r.cols.n; i++) workerBook.fold((workerBars[sym[i]] ??= newSymbolBars(symbols[sym[i]])), p[i], t[i], v[i]);
+        return { ...r, folded: true };
+      });
+      pipeline.acceptColumns(batch, 'bench');
+      ticks += batch.cols.n;
     }
     runDue();
     await null; // let the flush's promises settle
   }
 }
 await run(2_000); // warm-up: JIT, symbol ids, open bars
-messages = bytes = ticks = 0;
+messages = bytes = ticks = parseUs = 0;
 const cpu0 = process.cpuUsage();
 await run(cfg.seconds * 1000);
 const cpu = process.cpuUsage(cpu0);
-const cpuSec = (cpu.user + cpu.system) / 1e6;
-process.stdout.write(`${JSON.stringify({ ticks, messages, bytes, cpuSec, virtualSec: cfg.seconds })}\n`);
+const cpuSec = (cpu.user + cpu.system - parseUs) / 1e6;
+process.stdout.write(`${JSON.stringify({ ticks, messages, bytes, cpuSec, parseCpuSec: parseUs / 1e6, virtualSec: cfg.seconds })}\n`);
 process.exit(0);

@@ -20,19 +20,21 @@ const arg = (name: string, dflt: number) => {
 const universe = arg('universe', 5000);
 const seed = arg('seed', 7);
 const windowMs = arg('window-ms', 50);
+/** --ingest-inline: parse ws ingest on the main thread (no ingest worker), to compare. */
+const ingestInline = process.argv.includes('--ingest-inline');
 
 const HIST_MAX = 10_000;
 const newHists = () => ({ ingested: new Uint32Array(HIST_MAX + 1), published: new Uint32Array(HIST_MAX + 1), written: new Uint32Array(HIST_MAX + 1), writtenNewest: new Uint32Array(HIST_MAX + 1) });
 let hists = newHists();
 const bucket = (ms: number) => (ms < 0 ? 0 : ms > HIST_MAX ? HIST_MAX : Math.round(ms));
 const probe: LatencyProbe = {
-  ingested(ticks, wall) {
+  ingested(times, count, wall) {
     const h = hists.ingested;
-    for (let i = 0; i < ticks.length; i++) h[bucket(wall - ticks[i].t)]++;
+    for (let i = 0; i < count; i++) h[bucket(wall - times[i])]++;
   },
-  published(ticks, wall) {
+  published(times, count, wall) {
     const h = hists.published;
-    for (let i = 0; i < ticks.length; i++) h[bucket(wall - ticks[i].t)]++;
+    for (let i = 0; i < count; i++) h[bucket(wall - times[i])]++;
   },
   written(times, count, wall) {
     const h = hists.written;
@@ -79,6 +81,7 @@ const h = await startHarness(
     provider: null,
     batchWindowMs: windowMs,
     retention: { enabled: false },
+    ingest: { parseInWorker: !ingestInline },
     probe,
     // A client reading slower than the stream is normal under bench load; keep the production defaults otherwise.
   },

@@ -9,6 +9,8 @@ import { defaultMarketOptions } from './default-options.ts';
 import { createFxRates, TOP_PAIRS, type FxRates } from './fx-rates.ts';
 import { createIngestPipeline, type IngestPipeline } from './ingest-pipeline.ts';
 import { createIngestRoute } from './ingest-route.ts';
+import { createSymbolTable } from './ingest-batch.ts';
+import { createInlineIngestParser, createWorkerIngestParser } from './ingest-parser.ts';
 import { createMarketRouter } from './http-routes.ts';
 import { createMarketMetrics } from './market-metrics.ts';
 import { createPriceCache, type PriceCache } from './price-cache.ts';
@@ -51,7 +53,8 @@ export interface MarketOptions {
   cache?: { capacity?: number; openTtlMs?: number; closedTtlMs?: number };
   marketOpen?: (ms: number) => boolean;
   stream?: WsSessionOptions & { maxSymbols?: number; maxBufferedBytes?: number };
-  ingest?: WsSessionOptions;
+  /** ws ingest endpoint; `parseInWorker` (default true) parses its messages on a worker thread. */
+  ingest?: WsSessionOptions & { parseInWorker?: boolean };
   retention?: Partial<Omit<RetentionOptions, 'sql' | 'clock' | 'log'>> & { enabled?: boolean };
   fxTtlMs?: number;
   /** Latency probe (benches): wall-clock stamps at ingest, hand-off to the hub and socket write. */
@@ -73,7 +76,7 @@ export interface MarketFeature extends Feature {
   disconnectStreams(code?: number, reason?: string): number;
   /** Bytes buffered on each open stream socket (the back-pressure bound is observable here). */
   streamBufferedBytes(): number[];
-  stats(): { streamConnections: number; ingestConnections: number; pipeline: ReturnType<IngestPipeline['stats']>; hub: ReturnType<StreamHub['stats']>; cacheSize: number };
+  stats(): { streamConnections: number; ingestConnections: number; ingestInWorker: boolean; pipeline: ReturnType<IngestPipeline['stats']>; hub: ReturnType<StreamHub['stats']>; cacheSize: number };
 }
 
 const features = new WeakMap<ServerContext, MarketFeature>();
@@ -106,6 +109,8 @@ export function marketFeature(opts: MarketOptions): FeatureFactory {
     const fxPairs = opts.fxPairs ?? [];
     const master = new Set([...symbols, ...fxPairs]);
     const isKnown = (s: string) => master.has(s);
+    // Ids of the master's symbols, shared with the ingest worker (column batches carry ids, not strings).
+    const symbolTable = createSymbolTable(master);
     const store = createPriceStore(ctx.sql);
     const cache = createPriceCache({ clock, marketOpen: opts.marketOpen, ...opts.cache });
     const lookup = createCachedPriceLookup(cache, store, clock);
@@ -115,17 +120,20 @@ export function marketFeature(opts: MarketOptions): FeatureFactory {
       const b = (provider as { breaker?: { state(): string } } | null)?.breaker;
       return b && b.state() !== 'closed' ? 1 : 0;
     };
-    const metrics = createMarketMetrics(ctx.metrics, { cacheSize: () => cache.size(), streamConnections: () => streamCount(), ingestConnections: () => ingestCount(), breakerOpen });
+    const sent = { messages: 0, ticks: 0 };
+    const metrics = createMarketMetrics(ctx.metrics, { cacheSize: () => cache.size(), streamConnections: () => streamCount(), ingestConnections: () => ingestCount(), breakerOpen, streamSent: () => sent });
     const hub = createStreamHub({
       maxBufferedBytes: opts.stream?.maxBufferedBytes,
       probe: opts.probe,
       onSend: (ticks) => {
-        metrics.streamMessages.inc();
-        metrics.streamTicks.inc(ticks);
+        sent.messages++;
+        sent.ticks += ticks;
       },
     });
     const pipeline = createIngestPipeline({
-      isKnown, store, cache, hub, log: ctx.log, flushIntervalMs: opts.flushIntervalMs,
+      isKnown, store, cache, hub, log: ctx.log, flushIntervalMs: opts.flushIntervalMs, symbols: symbolTable,
+      // The ingest worker keeps the bars of ws ingest ticks; each flush takes them (after stop: its last ones).
+      externalBars: async () => (workerParser ? workerParser.lastBars() ?? workerParser.takeBars() : null),
       onAccepted: (n) => metrics.ticksAccepted.inc(n),
       onDropped: (reason, n) => metrics.ticksDropped.inc({ reason }, n),
       onFlush: (rows, seconds) => {
@@ -145,7 +153,9 @@ export function marketFeature(opts: MarketOptions): FeatureFactory {
         return out;
       },
     });
-    const ingest = createIngestRoute({ ...opts.ingest, sink: pipeline, verifyToken: ctx.auth.verifyToken, log: ctx.log, clock, probe: opts.probe });
+    const workerParser = opts.ingest?.parseInWorker === false ? null : createWorkerIngestParser(symbolTable, ctx.log);
+    const parser = workerParser ?? createInlineIngestParser(symbolTable);
+    const ingest = createIngestRoute({ ...opts.ingest, sink: pipeline, parser, verifyToken: ctx.auth.verifyToken, log: ctx.log, clock, probe: opts.probe });
     streamCount = () => stream.count();
     ingestCount = () => ingest.count();
     const retention = createRetentionJob({ ...opts.retention, sql: ctx.sql, clock, log: ctx.log });
@@ -187,11 +197,13 @@ export function marketFeature(opts: MarketOptions): FeatureFactory {
         return n;
       },
       streamBufferedBytes: () => [...stream.sessions()].map((s) => s.ws.bufferedAmount),
-      stats: () => ({ streamConnections: stream.count(), ingestConnections: ingest.count(), pipeline: pipeline.stats(), hub: hub.stats(), cacheSize: cache.size() }),
+      stats: () => ({ streamConnections: stream.count(), ingestConnections: ingest.count(), ingestInWorker: parser.inWorker(), pipeline: pipeline.stats(), hub: hub.stats(), cacheSize: cache.size() }),
       async start() {
         await store.init();
         unwatch = opts.watchSecurities?.((added) => {
           for (const s of added) if (s) master.add(s);
+          const ids = symbolTable.add(added.filter(Boolean));
+          workerParser?.symbolsAdded(ids);
         }) ?? null;
         const held = new Set(typeof opts.heldSymbols === 'function' ? await opts.heldSymbols() : opts.heldSymbols ?? symbols);
         if (opts.dailyHistory && (await store.countDaily()) === 0) {
@@ -244,6 +256,7 @@ export function marketFeature(opts: MarketOptions): FeatureFactory {
         unwatch?.();
         stream.stop();
         ingest.stop();
+        await parser.stop();
         await provider?.stop();
         await retention.stop();
         await historyDone;

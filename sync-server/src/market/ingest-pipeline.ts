@@ -6,51 +6,17 @@
 // the universe: at most one pending entry per symbol and bar.
 // Prices decimal, times epoch milliseconds.
 import type { Logger } from 'pino';
-import { tradingDayMs } from './market-hours.ts';
+import { createBarBook, newSymbolBars, type BarRows, type SymbolBars } from './bar-book.ts';
 import type { PriceCache } from './price-cache.ts';
 import type { PriceStore } from './price-store.ts';
 import type { StreamHub } from './stream-hub.ts';
 import type { Tick, TickSink } from './types.ts';
+import type { ParsedIngest, SymbolTable } from './ingest-batch.ts';
 
-/** The open bar since the last flush (a delta merged into the stored row); t = NaN before the first tick. */
-interface OpenBar { t: number; o: number; h: number; l: number; c: number; v: number }
-const newBar = (): OpenBar => ({ t: Number.NaN, o: 0, h: Number.NEGATIVE_INFINITY, l: Number.POSITIVE_INFINITY, c: 0, v: 0 });
-/** Folds a tick into the open bar of bucket `t` in place; false when the bar belongs to another bucket. */
-function foldTick(bar: OpenBar, t: number, p: number, v: number): boolean {
-  if (bar.t !== t) return false;
-  if (p > bar.h) bar.h = p;
-  if (p < bar.l) bar.l = p;
-  bar.c = p;
-  bar.v += v;
-  return true;
-}
-/** Starts bucket `t` at price p in place. */
-function openBar(bar: OpenBar, t: number, p: number, v: number): void {
-  bar.t = t;
-  bar.o = bar.h = bar.l = bar.c = p;
-  bar.v = v;
-}
-/** After a flush the open bar restarts as an empty delta (h = −∞ until the next tick), keeping its bucket. */
-function restartBar(bar: OpenBar): void {
-  bar.o = bar.c;
-  bar.h = Number.NEGATIVE_INFINITY;
-  bar.l = Number.POSITIVE_INFINITY;
-  bar.v = 0;
-}
-/** A delta that saw no tick (h = −∞) is never written. */
-const hasTicks = (bar: OpenBar): boolean => bar.h !== Number.NEGATIVE_INFINITY;
-
-interface SymbolState {
-  /** The symbol as a JSON string (built once). */
-  json: string;
+interface SymbolState extends SymbolBars {
   /** The source that delivered the latest tick (its disconnect marks the price stale). */
   source: string;
-  lastT: number;
-  /** In the dirty list (has something to write). */
-  dirty: boolean;
   p: number;
-  minute: OpenBar;
-  day: OpenBar;
 }
 
 export interface PipelineStats {
@@ -74,9 +40,18 @@ export interface IngestPipelineOptions {
   onAccepted?: (n: number) => void;
   onDropped?: (reason: 'unknown' | 'invalid' | 'out_of_order', n: number) => void;
   onFlush?: (rows: number, seconds: number) => void;
+  /** The symbol table whose ids column batches use (ingest-batch.ts); needed by acceptColumns only. */
+  symbols?: SymbolTable;
+  /** Pending bar rows kept outside the pipeline (the ingest worker's), fetched at each flush. */
+  externalBars?: () => Promise<BarRows | null>;
 }
 
 export interface IngestPipeline extends TickSink {
+  /**
+   * Accepts a parsed ingest batch (valid ticks of known symbols, by symbol-table id; its invalid and unknown ticks
+   * are only counted). Same rules and counters as `ticks`.
+   */
+  acceptColumns(batch: Pick<ParsedIngest, 'cols' | 'invalid' | 'unknownCount' | 'unknown' | 'folded'>, source: string): { accepted: number; unknown: string[] };
   start(): void;
   /** Writes everything pending now (also used by tests and at shutdown). */
   flush(): Promise<void>;
@@ -91,23 +66,11 @@ const MAX_UNKNOWN_REPORTED = 10;
 export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipeline {
   const flushIntervalMs = opts.flushIntervalMs ?? 100;
   const state = new Map<string, SymbolState>();
-  /** Symbols with something to write: the first `dirtyCount` entries (the array is reused, not reallocated). */
-  const dirty: SymbolState[] = [];
-  let dirtyCount = 0;
-  // Bars closed by a later minute/day before they were flushed, as JSON rows joined by commas (see price-store.ts).
-  let closedMinutes = '';
-  let closedMinuteRows = 0;
-  let closedDays = '';
-  let closedDayRows = 0;
+  const book = createBarBook<SymbolState>();
   const sources = new Set<string>();
   const stats: PipelineStats = { accepted: 0, droppedUnknown: 0, droppedInvalid: 0, droppedOutOfOrder: 0, flushes: 0, flushedRows: 0, flushErrors: 0, lastFlushMs: 0 };
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> | null = null;
-
-  // Rows as JSON text built straight from the bars: no row arrays, no JSON.stringify of a big array per flush.
-  const minuteJson = (st: SymbolState, b: OpenBar): string => `[${st.json},${b.t},${tradingDayMs(b.t)},${b.o},${b.h},${b.l},${b.c},${b.v}]`;
-  const dayJson = (st: SymbolState, b: OpenBar): string => `[${st.json},${b.t},${b.o},${b.h},${b.l},${b.c},${b.v}]`;
-  const join = (list: string, row: string): string => (list ? `${list},${row}` : row);
 
   function accept(tick: Tick, source: string): 'ok' | 'unknown' | 'invalid' | 'out_of_order' {
     const { s, p, t } = tick;
@@ -115,63 +78,55 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
     if (!opts.isKnown(s)) return 'unknown';
     const v = typeof tick.v === 'number' && tick.v >= 0 && Number.isFinite(tick.v) ? tick.v : 0;
     let st = state.get(s);
-    if (!st) state.set(s, (st = { json: JSON.stringify(s), source, lastT: -Infinity, dirty: false, p, minute: newBar(), day: newBar() }));
-    if (t < st.lastT) return 'out_of_order';
-    st.lastT = t;
-    st.p = p;
-    st.source = source;
-    const minuteT = t - (t % 60_000);
-    if (!foldTick(st.minute, minuteT, p, v)) {
-      if (hasTicks(st.minute)) {
-        closedMinutes = join(closedMinutes, minuteJson(st, st.minute));
-        closedMinuteRows++;
-      }
-      openBar(st.minute, minuteT, p, v);
-    }
-    const dayT = tradingDayMs(t);
-    if (!foldTick(st.day, dayT, p, v)) {
-      if (hasTicks(st.day)) {
-        closedDays = join(closedDays, dayJson(st, st.day));
-        closedDayRows++;
-      }
-      openBar(st.day, dayT, p, v);
-    }
-    if (!st.dirty) {
-      st.dirty = true;
-      dirty[dirtyCount++] = st;
-    }
+    if (!st) state.set(s, (st = newState(s, source, p)));
+    if (!fold(st, p, t, v, source)) return 'out_of_order';
     // The parsed tick itself goes on: the cache and the hub copy its fields (no object per tick here).
     opts.cache.put(tick);
     opts.hub.publish(tick);
     return 'ok';
   }
 
+  const newState = (s: string, source: string, p: number): SymbolState => ({ ...newSymbolBars(s), source, p });
+
+  /** Folds a valid tick of a known symbol into its state and open bars; false (nothing changed) when out of order. */
+  function fold(st: SymbolState, p: number, t: number, v: number, source: string): boolean {
+    if (!book.fold(st, p, t, v)) return false;
+    st.p = p;
+    st.source = source;
+    return true;
+  }
+
+  /** State by symbol-table id (the column path: no string hashing per tick). */
+  const stateById: Array<SymbolState | undefined> = [];
+  /** One reused tick handed to the cache and the hub (both copy its fields). */
+  const scratch: Tick = { s: '', p: 0, t: 0 };
+
+  function count(accepted: number, unknownCount: number, invalid: number, outOfOrder: number, source: string): void {
+    if (accepted) sources.add(source);
+    stats.accepted += accepted;
+    stats.droppedUnknown += unknownCount;
+    stats.droppedInvalid += invalid;
+    stats.droppedOutOfOrder += outOfOrder;
+    if (accepted) opts.onAccepted?.(accepted);
+    if (unknownCount) opts.onDropped?.('unknown', unknownCount);
+    if (invalid) opts.onDropped?.('invalid', invalid);
+    if (outOfOrder) opts.onDropped?.('out_of_order', outOfOrder);
+  }
+
   async function writePending(): Promise<void> {
-    if (!dirtyCount && !closedMinuteRows && !closedDayRows) return;
+    // Bars kept elsewhere (the ingest worker's) are fetched first, so this flush carries them too.
+    const extra: BarRows | null = opts.externalBars ? await opts.externalBars() : null;
+    if (!book.dirty() && !extra?.rows) return;
     let latest = '';
-    let minute = closedMinutes;
-    let daily = closedDays;
-    let rows = closedMinuteRows + closedDayRows;
-    closedMinutes = closedDays = '';
-    closedMinuteRows = closedDayRows = 0;
-    for (let i = 0; i < dirtyCount; i++) {
-      const st = dirty[i];
-      st.dirty = false;
-      latest = join(latest, `[${st.json},${st.p},${st.lastT}]`);
-      rows++;
-      // The open bars are written as deltas since the last flush and restarted, so upserts merge exactly.
-      if (hasTicks(st.minute)) {
-        minute = join(minute, minuteJson(st, st.minute));
-        rows++;
-      }
-      restartBar(st.minute);
-      if (hasTicks(st.day)) {
-        daily = join(daily, dayJson(st, st.day));
-        rows++;
-      }
-      restartBar(st.day);
-    }
-    dirtyCount = 0;
+    let latestRows = 0;
+    const own = book.take((st) => {
+      latest = latest ? `${latest},[${st.json},${st.p},${st.lastT}]` : `[${st.json},${st.p},${st.lastT}]`;
+      latestRows++;
+    });
+    const both = (a: string, b = '') => (a && b ? `${a},${b}` : a || b);
+    const minute = both(own.minute, extra?.minute);
+    const daily = both(own.daily, extra?.daily);
+    const rows = latestRows + own.rows + (extra?.rows ?? 0);
     const started = performance.now();
     try {
       await opts.store.writeFlush({ latest, minute, daily });
@@ -211,16 +166,40 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
         } else if (r === 'invalid') invalid++;
         else outOfOrder++;
       }
-      if (accepted) sources.add(source);
-      stats.accepted += accepted;
-      stats.droppedUnknown += unknownCount;
-      stats.droppedInvalid += invalid;
-      stats.droppedOutOfOrder += outOfOrder;
-      if (accepted) opts.onAccepted?.(accepted);
-      if (unknownCount) opts.onDropped?.('unknown', unknownCount);
-      if (invalid) opts.onDropped?.('invalid', invalid);
-      if (outOfOrder) opts.onDropped?.('out_of_order', outOfOrder);
+      count(accepted, unknownCount, invalid, outOfOrder, source);
       return { accepted, unknown };
+    },
+    acceptColumns(batch, source) {
+      const { cols } = batch;
+      const { sym, p, t, v } = cols;
+      const folded = batch.folded === true;
+      const symbols = opts.symbols;
+      if (!symbols) throw new Error('acceptColumns needs the symbol table (IngestPipelineOptions.symbols)');
+      let accepted = 0;
+      for (let i = 0; i < cols.n; i++) {
+        const id = sym[i];
+        let st = stateById[id];
+        if (!st) {
+          const s = symbols.symbolOf(id);
+          st = state.get(s);
+          if (!st) state.set(s, (st = newState(s, source, p[i])));
+          stateById[id] = st;
+        }
+        if (folded) {
+          // Its bars are already in the ingest worker's book: only the latest price is kept here.
+          if (!book.touch(st, t[i])) continue;
+          st.p = p[i];
+          st.source = source;
+        } else if (!fold(st, p[i], t[i], v[i], source)) continue;
+        accepted++;
+        scratch.s = symbols.symbolOf(id);
+        scratch.p = p[i];
+        scratch.t = t[i];
+        opts.cache.put(scratch);
+        opts.hub.publish(scratch);
+      }
+      count(accepted, batch.unknownCount, batch.invalid, cols.n - accepted, source);
+      return { accepted, unknown: batch.unknown };
     },
     connected(source) {
       sources.add(source);

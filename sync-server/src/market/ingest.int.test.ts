@@ -31,6 +31,8 @@ describe('market ingest', () => {
     expect(err.symbols).toEqual(['ZZZ1', 'ZZZ2']);
     expect(await feed.waitFor((m) => m.type === 'ack')).toMatchObject({ id: 1, accepted: 1, dropped: 3 });
     expect(h.market.pipeline.stats().droppedUnknown - before).toBe(3);
+    // Parsed off the main thread.
+    expect(h.market.stats().ingestInWorker).toBe(true);
     const metrics = await (await fetch(`${h.url}/metrics`)).text();
     expect(metrics).toMatch(/market_ticks_dropped_total\{reason="unknown"\} 3/);
     feed.ws.close();

@@ -108,6 +108,12 @@ describe('market stream', () => {
     // The last message holds the last price sent.
     const last = prices(c).at(-1)!;
     expect(last.ticks.find((t: Msg) => t.s === 'S0161')?.p).toBe(p);
+    // The stream counters on /metrics account for every message and tick sent (counted at scrape time).
+    const metric = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1]);
+    const text = await (await fetch(`${h.url}/metrics`)).text();
+    const hub = h.market.hub.stats();
+    expect(metric(text, 'market_stream_messages_total')).toBe(hub.messagesSent);
+    expect(metric(text, 'market_stream_ticks_total')).toBeGreaterThanOrEqual(prices(c).reduce((n, m) => n + m.ticks.length, 0));
     c.ws.close();
   });
 

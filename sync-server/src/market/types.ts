@@ -54,10 +54,10 @@ export interface PriceProvider {
  * server, to split delivery latency into its stages. Unset in production; each hook costs nothing when absent.
  */
 export interface LatencyProbe {
-  /** An ingest message's ticks, parsed, before the pipeline sees them. */
-  ingested?(ticks: readonly Tick[], wallMs: number): void;
+  /** An ingest message's ticks, parsed (their times: `count` of them in `times`), before the pipeline sees them. */
+  ingested?(times: Float64Array, count: number, wallMs: number): void;
   /** The same ticks after the pipeline handed them to the cache and the stream hub (queued per connection). */
-  published?(ticks: readonly Tick[], wallMs: number): void;
+  published?(times: Float64Array, count: number, wallMs: number): void;
   /** One stream message handed to the socket: the tick times it carries (`count` of them in `times`), and the wall time. */
   written?(times: Float64Array, count: number, wallMs: number): void;
 }

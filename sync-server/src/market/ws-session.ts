@@ -48,6 +48,12 @@ export interface WsSessionHandlers<T> {
   onAuthed(s: Session<T>, auth: Record<string, unknown>): T;
   /** Handles one message; a returned string is a malformed-message reply (counted toward the abuse limit). */
   onMessage(s: Session<T>, msg: Record<string, unknown>): string | void;
+  /**
+   * Optional: takes an authenticated session's raw text message before it is parsed here (e.g. to parse it on
+   * another thread); returns false to let it be parsed and passed to onMessage. `reject` sends the malformed-message
+   * reply (counted toward the abuse limit), possibly later.
+   */
+  onRawMessage?(s: Session<T>, raw: Buffer, reject: (problem: string) => void): boolean;
   onClose(s: Session<T>): void;
   log: Logger;
   clock: Clock;
@@ -164,6 +170,7 @@ export function createWsSessions<T>(h: WsSessionHandlers<T>, o: WsSessionOptions
       const size = Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : (raw as Buffer).byteLength;
       if (isBinary) return malformed(s, 'binary frames are not accepted: send JSON text');
       if (size > maxMessageBytes) return malformed(s, `message of ${size} bytes is larger than the limit of ${maxMessageBytes}`);
+      if (s.user && h.onRawMessage && Buffer.isBuffer(raw) && h.onRawMessage(s, raw, (problem) => !s.closed && malformed(s, problem))) return;
       let msg: unknown;
       try {
         msg = JSON.parse(raw.toString());
