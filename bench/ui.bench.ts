@@ -1,4 +1,4 @@
-// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--keep DIR [--port P]]`: the review
+// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--keep DIR [--port P]] [--screenshot FILE]`: the review
 // screen in Debian Chromium (web mode, Playwright) on real IndexedDB (RxDB + Dexie), in a persistent browser profile
 // (a temp dir, removed after; incognito contexts have a small in-memory IndexedDB quota). The demo book (seed 42;
 // default 2,500 households ≈ 10,000 accounts) and N proposals (default 100,000) are written locally first (about
@@ -9,7 +9,8 @@
 // (600 px every 50 ms), with a PerformanceObserver of long tasks (wall time). A DevTools trace of the same run
 // gives each main-thread task's thread CPU time too, which a loaded machine does not stretch (longestTaskCpuMs,
 // tasksOver50CpuMs, mainThreadCpuSec). --profile DIR also writes V8 CPU profiles of the mount and the bulk run and a
-// detailed trace, with a self/inclusive-time summary on stderr (long-task attribution).
+// detailed trace, with a self/inclusive-time summary on stderr (long-task attribution). --screenshot FILE saves a
+// PNG of the mounted screen.
 // Targets: first paint < 1.5 s; no main-thread task > 50 ms during the bulk run.
 // Last stdout line: {"bench":"ui","rows":..,"firstPaintMs":..,"longestTaskMs":..,"bulkRebalanceSec":..,...}.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +25,7 @@ import { recordMainThread, startCpuProfile, type Profiler } from './ui/main-thre
 
 const { values } = parseArgs({ options: {
   smoke: { type: 'boolean', default: false }, households: { type: 'string' }, proposals: { type: 'string' }, profile: { type: 'string' },
-  keep: { type: 'string' }, port: { type: 'string' },
+  keep: { type: 'string' }, port: { type: 'string' }, screenshot: { type: 'string' },
 } });
 const households = Number(values.households ?? (values.smoke ? 100 : 2500));
 const proposals = Number(values.proposals ?? (values.smoke ? 5000 : 100_000));
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     let profiler: Profiler | null = profileDir ? await startCpuProfile(page) : null;
     const paint = await page.evaluate((n) => (window as any).bench.mount(n), data.proposals) as { firstPaintMs: number; allRowsMs: number };
     if (profiler) log(await profiler.stop(join(profileDir!, 'ui-mount.cpuprofile')));
+    if (values.screenshot) await page.screenshot({ path: resolve(values.screenshot) });
     profiler = profileDir ? await startCpuProfile(page) : null;
     const recorder = await recordMainThread(page, { saveTo: profileDir ? join(profileDir, 'ui-bulk.trace.json') : undefined });
     log(`ui: first row painted in ${paint.firstPaintMs.toFixed(0)} ms; all ${data.proposals} rows in ${paint.allRowsMs.toFixed(0)} ms; bulk rebalance while scrolling…`);

@@ -81,10 +81,16 @@ export function bindSelectionBoxes<T>(host: HTMLElement, model: SelectionModel<T
   return () => host.removeEventListener('change', onChange);
 }
 
-/** Shows the model's selection in the rendered boxes (rows on screen and the header box). */
+/**
+ * Shows the model's selection in the rendered boxes (rows on screen, whether cells of this column or one-element
+ * lines of grid/row-lines.ts) and the header box.
+ */
 export function redrawSelection<T>(host: HTMLElement, api: GridApi<T>, model: SelectionModel<T>): void {
   if (api.isDestroyed()) return;
-  api.refreshCells({ columns: [SELECTION_COL_ID], force: true });
+  for (const box of host.querySelectorAll<HTMLInputElement>('input.selection-box')) {
+    const id = box.closest('.ag-row')?.getAttribute('row-id');
+    if (id) box.checked = model.isSelected(id);
+  }
   const header = host.querySelector<HTMLInputElement>('.selection-header input');
   if (header) header.checked = model.anySelected();
 }

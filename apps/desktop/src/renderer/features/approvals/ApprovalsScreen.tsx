@@ -3,13 +3,12 @@
 // sent), the outcome of the last decision (counts, readable per-proposal failures, blotter downloads), and the
 // detail drawer beside the grid. Advisors see it read-only with the reason (the server refuses them anyway).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { GridApi } from 'ag-grid-community';
 import { useApp } from '../../stores/app-store.ts';
 import { useApprovals, useApprovalsRuntime } from './approvals-context.ts';
 import { downloadText } from './download.ts';
 import { groupFailures, outcomeSummary, type Decision } from './bulk-decisions.ts';
-import { DEFAULT_INBOX_FILTER, INBOX_STATUSES, type InboxFilter, type InboxRow } from './inbox-rows.ts';
-import { InboxGrid } from './InboxGrid.tsx';
+import { DEFAULT_INBOX_FILTER, INBOX_STATUSES, type InboxFilter } from './inbox-rows.ts';
+import { InboxGrid, type InboxGridHandle } from './InboxGrid.tsx';
 import { ProposalDrawer } from './ProposalDrawer.tsx';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -28,10 +27,10 @@ export function ApprovalsScreen() {
   const [comment, setComment] = useState('');
   const [hint, setHint] = useState('');
   const [blotterError, setBlotterError] = useState('');
-  const gridApi = useRef<GridApi<InboxRow> | null>(null);
+  const grid = useRef<InboxGridHandle | null>(null);
   useEffect(() => { void controller.ensureLoaded(); }, [controller]);
   const onCountChange = useCallback((shown: number, total: number) => setCounts((c) => (c.shown === shown && c.total === total ? c : { shown, total })), []);
-  const onApi = useCallback((a: GridApi<InboxRow> | null) => { gridApi.current = a; }, []);
+  const onHandle = useCallback((h: InboxGridHandle | null) => { grid.current = h; }, []);
 
   const role = session?.user.role;
   const canDecide = role === 'reviewer' || role === 'admin';
@@ -47,7 +46,7 @@ export function ApprovalsScreen() {
     const ids = selected;
     try {
       await controller.decide(ids, decision, comment.trim());
-      gridApi.current?.deselectAll();
+      grid.current?.clearSelection();
       setComment('');
     } catch {
       // the run's error is in the store
@@ -136,7 +135,7 @@ export function ApprovalsScreen() {
           </div>
         )}
         {blotterError && <div className="banner error" data-testid="blotter-error">{blotterError}</div>}
-        <InboxGrid filter={filter} text={text} canDecide={canDecide} onSelectionChange={setSelected} onCountChange={onCountChange} onApi={onApi} />
+        <InboxGrid filter={filter} text={text} canDecide={canDecide} onSelectionChange={setSelected} onCountChange={onCountChange} onHandle={onHandle} />
       </section>
       {drawerId && <ProposalDrawer proposalId={drawerId} onBlotter={downloadBlotter} />}
     </div>

@@ -1,14 +1,16 @@
 // The rebalance screen: the bulk job bar over the review — group-by (none / model / household), filters (text,
-// status, warnings only), the proposals grid or the grouped summary, bulk submit of the selected drafts, and the
+// status, warnings only), a Columns menu, the proposals grid or the grouped summary, bulk submit of the selected drafts, and the
 // trade drawer beside the grid.
 import { useCallback, useLayoutEffect, useState } from 'react';
+import type { GridApi } from 'ag-grid-community';
 import { PROPOSAL_STATUSES } from '@aw/domain';
+import { ColumnsMenu } from '../../grid/ColumnsMenu.tsx';
 import { useApp, useAppStore } from '../../stores/app-store.ts';
 import { useRebalanceController } from './controller-context.ts';
 import { GroupGrid } from './GroupGrid.tsx';
 import { JobBar } from './JobBar.tsx';
 import { ReviewGrid, type ReviewFilter } from './ReviewGrid.tsx';
-import type { GroupBy } from './review-rows.ts';
+import type { GroupBy, ReviewRow } from './review-rows.ts';
 import { TradeDrawer } from './TradeDrawer.tsx';
 
 export function RebalanceScreen() {
@@ -24,6 +26,7 @@ export function RebalanceScreen() {
   const [counts, setCounts] = useState({ shown: 0, total: 0 });
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [gridApi, setGridApi] = useState<GridApi<ReviewRow> | null>(null);
   // A layout effect: the first page is requested before the grid's own (passive) effect builds the grid, so the
   // worker reads while the grid is created.
   useLayoutEffect(() => { void controller.ensureLoaded(); }, [controller]);
@@ -65,6 +68,7 @@ export function RebalanceScreen() {
               </select>
               <label className="check"><input type="checkbox" checked={warningsOnly} data-testid="warnings-only"
                 onChange={(e) => setWarningsOnly(e.target.checked)} /> With warnings</label>
+              <ColumnsMenu api={gridApi} testId="review-columns" />
               {groupFilter && (
                 <span className="drill" data-testid="group-filter">{groupFilter.by === 'model' ? 'Model' : 'Household'}: {groupFilter.name}
                   <button type="button" className="icon-button" aria-label="Clear group filter" onClick={() => store.getState().setGroupFilter(null)}>✕</button>
@@ -82,7 +86,7 @@ export function RebalanceScreen() {
         </div>
         {notice && <div className={`banner ${notice.kind === 'error' ? 'error' : 'ok'}`} data-testid="review-notice">{notice.text}</div>}
         <div className="workspace-screen" hidden={groupBy !== 'none'}>
-          <ReviewGrid filter={filter} onSelectionChange={setSelected} onCountChange={onCountChange} />
+          <ReviewGrid filter={filter} onSelectionChange={setSelected} onCountChange={onCountChange} onApi={setGridApi} />
         </div>
         {groupBy !== 'none' && <GroupGrid by={groupBy} />}
       </section>

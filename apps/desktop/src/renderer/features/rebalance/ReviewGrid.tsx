@@ -9,12 +9,15 @@
 // applied by the view; sort by column header, by the view. Checkbox selection of draft proposals (plain-DOM boxes,
 // grid/selection-column.ts; ids held here; the header box selects the filtered drafts). A row click opens the
 // trade drawer. The grid is AG Grid's own DOM renderer (createGrid), not ag-grid-react: React-rendered rows and
-// cells cost 100–200 ms per fast scroll step at this size. Cells are plain text (formatters and CSS classes) and
-// only 4 rows are rendered beyond the viewport: a fast scroll step builds ~20 new rows, and each cell costs.
+// cells cost 100–200 ms per fast scroll step at this size. Each row is one element (grid/row-lines.ts: a cloned
+// line of positioned spans) instead of AG Grid's per-cell controllers, which cost 18–69 ms of script per fast
+// scroll frame; buys, sells and the estimated tax start hidden (the Columns menu shows them); only 4 rows are
+// rendered beyond the viewport.
 import { useEffect, useRef } from 'react';
 import { createGrid, type ColDef, type GetRowIdParams, type GridApi, type GridOptions, type IDatasource, type SortModelItem } from 'ag-grid-community';
 import { gridTheme } from '../../grid/ag-grid.ts';
 import { gainClass, percent } from '../../grid/format.ts';
+import { rowLines, type LineCell } from '../../grid/row-lines.ts';
 import { bindSelectionBoxes, redrawSelection, selectionColumn, type SelectionModel } from '../../grid/selection-column.ts';
 import { useAppStore } from '../../stores/app-store.ts';
 import { reviewMoney, type ReviewRow } from './review-rows.ts';
@@ -28,29 +31,39 @@ const BLOCK_ROWS = 500;
 const MAX_BLOCKS = 10;
 const REFRESH_MS = 500;
 
-const moneyCol = (field: keyof ReviewRow, headerName: string, extra: Partial<ColDef<ReviewRow>> = {}): ColDef<ReviewRow> => ({
-  field, headerName, type: 'rightAligned', filter: 'agNumberColumnFilter', width: 120, cellClass: 'num',
-  valueFormatter: (p) => reviewMoney(p.value as number), ...extra,
+/**
+ * The data columns: the header's definition (sort, filter, width; filtering and sorting run in the view on the
+ * row's raw values) and how the row's line shows the value (grid/row-lines.ts). Buys, sells and the estimated tax
+ * start hidden (the Columns menu shows them): fewer spans per line to build and lay out.
+ */
+interface ReviewColumn { def: ColDef<ReviewRow>; cell: LineCell<ReviewRow> }
+const text = (field: keyof ReviewRow): LineCell<ReviewRow> => ({ text: (r) => String(r[field]) });
+const moneyCol = (field: 'buyCents' | 'sellCents' | 'estTaxCents', headerName: string, width = 120): ReviewColumn => ({
+  def: { field, headerName, type: 'rightAligned', filter: 'agNumberColumnFilter', width, cellClass: 'num', hide: true },
+  cell: { text: (r) => reviewMoney(r[field]) },
 });
-const driftCol = (field: keyof ReviewRow, headerName: string): ColDef<ReviewRow> => ({
-  field, headerName, type: 'rightAligned', filter: 'agNumberColumnFilter', width: 96, cellClass: 'num',
-  valueFormatter: (p) => percent(p.value as number),
+const driftCol = (field: 'driftBefore' | 'driftAfter', headerName: string): ReviewColumn => ({
+  def: { field, headerName, type: 'rightAligned', filter: 'agNumberColumnFilter', width: 96, cellClass: 'num' },
+  cell: { text: (r) => percent(r[field]) },
 });
 
-const dataColumns: ColDef<ReviewRow>[] = [
-  { field: 'account', headerName: 'Account', filter: 'agTextColumnFilter', flex: 1.2, minWidth: 150 },
-  { field: 'household', headerName: 'Household', filter: 'agTextColumnFilter', flex: 1.2, minWidth: 150 },
-  { field: 'model', headerName: 'Model', filter: 'agTextColumnFilter', flex: 1, minWidth: 130 },
-  { field: 'status', headerName: 'Status', width: 100, filter: 'agTextColumnFilter', cellClass: (p) => `status-cell ${p.value as string}` },
+export const REVIEW_COLUMNS: readonly ReviewColumn[] = [
+  { def: { field: 'account', headerName: 'Account', filter: 'agTextColumnFilter', flex: 1.2, minWidth: 150 }, cell: text('account') },
+  { def: { field: 'household', headerName: 'Household', filter: 'agTextColumnFilter', flex: 1.2, minWidth: 150 }, cell: text('household') },
+  { def: { field: 'model', headerName: 'Model', filter: 'agTextColumnFilter', flex: 1, minWidth: 130 }, cell: text('model') },
+  { def: { field: 'status', headerName: 'Status', width: 100, filter: 'agTextColumnFilter' },
+    cell: { text: (r) => r.status, className: (r) => `status-cell ${r.status}` } },
   driftCol('driftBefore', 'Drift before'),
   driftCol('driftAfter', 'Drift after'),
-  { field: 'trades', headerName: 'Trades', width: 80, type: 'rightAligned', filter: 'agNumberColumnFilter', cellClass: 'num' },
+  { def: { field: 'trades', headerName: 'Trades', width: 80, type: 'rightAligned', filter: 'agNumberColumnFilter', cellClass: 'num' }, cell: text('trades') },
   moneyCol('buyCents', 'Buys'),
   moneyCol('sellCents', 'Sells'),
-  moneyCol('estGainCents', 'Est. gain', { valueFormatter: (p) => reviewMoney(p.value as number, true), cellClass: (p) => `num ${gainClass(p.value as number)}` }),
-  moneyCol('estTaxCents', 'Est. tax', { width: 110 }),
-  { field: 'warnings', headerName: 'Warnings', filter: 'agTextColumnFilter', flex: 1.4, minWidth: 160, cellClass: 'warn-cell' },
+  { def: { field: 'estGainCents', headerName: 'Est. gain', type: 'rightAligned', filter: 'agNumberColumnFilter', width: 120, cellClass: 'num' },
+    cell: { text: (r) => reviewMoney(r.estGainCents, true), className: (r) => gainClass(r.estGainCents) } },
+  moneyCol('estTaxCents', 'Est. tax', 110),
+  { def: { field: 'warnings', headerName: 'Warnings', filter: 'agTextColumnFilter', flex: 1.4, minWidth: 160, cellClass: 'warn-cell' }, cell: text('warnings') },
 ];
+const lineCells: Record<string, LineCell<ReviewRow>> = Object.fromEntries(REVIEW_COLUMNS.map((c) => [c.def.field!, c.cell]));
 
 const defaultColDef: ColDef<ReviewRow> = { sortable: true, resizable: true };
 const getRowId = (p: GetRowIdParams<ReviewRow>) => p.data.id;
@@ -96,6 +109,7 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
         selectionChanged();
       },
     };
+    const lines = rowLines(lineCells, selection);
     const datasource: IDatasource = {
       getRows(p) {
         columnFilters = (p.filterModel ?? {}) as Record<string, ColumnFilter>;
@@ -106,7 +120,8 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
     };
     const options: GridOptions<ReviewRow> = {
       theme: gridTheme,
-      columnDefs: [selectionColumn(selection, 'Select all filtered drafts'), ...dataColumns],
+      columnDefs: [selectionColumn(selection, 'Select all filtered drafts'), ...REVIEW_COLUMNS.map((c) => c.def)],
+      ...lines.options,
       defaultColDef,
       getRowId,
       rowModelType: 'infinite',
@@ -125,6 +140,7 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
     a = createGrid(el, options);
     const api = a;
     const unbindBoxes = bindSelectionBoxes(el, selection);
+    const detachLines = lines.attach(api);
     // The screen's filters changed: a new view from the top.
     const requery = () => {
       if (!view.setQuery({ filter: filterRef.current, columnFilters, sort })) return;
@@ -165,6 +181,7 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
     return () => {
       unsubscribe();
       unbindBoxes();
+      detachLines();
       if (timer) clearTimeout(timer);
       grid.current = null;
       props.current.onApi?.(null);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ProposalStatus } from '@aw/domain';
 import type { ReviewRow } from './review-rows.ts';
-import { createReviewView, passesColumnFilters, passesFilter, passesQuickText, rowComparator, type ReviewQuery } from './review-view.ts';
+import { createReviewView, passesColumnFilters, passesFilter, passesQuickText, rowComparator, sortRows, type ReviewQuery } from './review-view.ts';
 
 const STATUSES: ProposalStatus[] = ['draft', 'submitted', 'approved'];
 const row = (i: number, over: Partial<ReviewRow> = {}): ReviewRow => ({
@@ -88,5 +88,25 @@ describe('review view', () => {
     expect(passesColumnFilters(r, { buyCents: { filterType: 'number', operator: 'AND', conditions: [
       { filterType: 'number', type: 'lessThan', filter: 10 }, { filterType: 'number', type: 'equals', filter: 1500 }] } })).toBe(false);
     expect(passesColumnFilters(r, { warnings: { filterType: 'text', type: 'blank' } })).toBe(true);
+  });
+
+  it('sorts by ranks in exactly the order the row comparator gives, ties in arrival order', () => {
+    const NAMES = ['alpha', 'Alpha', 'beta', 'Émile', 'emile', 'Zoë', 'zoe', '401(k)', '401(k) 2', ''];
+    const sortItem = fc.record({ colId: fc.constantFrom('account', 'household', 'buyCents', 'driftBefore', 'trades', 'status'), sort: fc.constantFrom('asc' as const, 'desc' as const) });
+    fc.assert(fc.property(
+      fc.array(fc.record({ a: fc.constantFrom(...NAMES), h: fc.constantFrom(...NAMES), buy: fc.integer({ min: -5, max: 5 }), drift: fc.constantFrom(0, -0, 0.1, 0.25, 1e-9) }), { maxLength: 60 }),
+      fc.array(sortItem, { minLength: 1, maxLength: 3 }),
+      (specs, sort) => {
+        const rows = specs.map((x, i) => row(i, { account: x.a, household: x.h, buyCents: x.buy * 1000, driftBefore: x.drift }));
+        const seq = new Map(rows.map((r, i) => [r.id, i]));
+        expect(sortRows(rows, sort).map((r) => r.id)).toEqual([...rows].sort(rowComparator(sort, seq)).map((r) => r.id));
+      },
+    ), { numRuns: 400 });
+  });
+
+  it('sorts text in the locale collation and numbers numerically, not as text', () => {
+    const rows = [row(0, { account: 'b', buyCents: 10 }), row(1, { account: 'A', buyCents: 9 }), row(2, { account: 'a', buyCents: 100 }), row(3, { account: 'B', buyCents: -1 })];
+    expect(sortRows(rows, [{ colId: 'account', sort: 'asc' }]).map((r) => r.account)).toEqual(['a', 'A', 'b', 'B']);
+    expect(sortRows(rows, [{ colId: 'buyCents', sort: 'desc' }]).map((r) => r.buyCents)).toEqual([100, 10, 9, -1]);
   });
 });

@@ -2,7 +2,7 @@
 // pass the filters, in the sort order) that the grid reads block by block. Kept up to date incrementally: a batch
 // of new rows from a running job costs work in proportion to the batch (appended, or binary-inserted when a sort is
 // on), not a pass over all 100,000 rows as AG Grid's client-side row model makes for every applied transaction.
-// A change of filters or sort rebuilds the view (one filter pass, one sort). Filters: the screen's (status,
+// A change of filters or sort rebuilds the view (one filter pass, one sort by precomputed ranks: sortRows). Filters: the screen's (status,
 // warnings only, group drill-down, quick text over the shown fields) and AG Grid's column filter model (text and
 // number filters); sort: AG Grid's sort model. Money in cents, drift as weights.
 import type { SortModelItem } from 'ag-grid-community';
@@ -85,26 +85,115 @@ export function passesColumnFilters(row: ReviewRow, filters: Record<string, Colu
   return true;
 }
 
+/** A row's quick-filter text, lower-cased once per row version (rows are replaced, never changed in place). */
+const hays = new WeakMap<ReviewRow, string>();
+function hayOf(row: ReviewRow): string {
+  let hay = hays.get(row);
+  if (hay === undefined) {
+    hay = `${row.account}\n${row.household}\n${row.model}\n${row.status}\n${row.warnings}\n${row.accountId}`.toLowerCase();
+    hays.set(row, hay);
+  }
+  return hay;
+}
+
 /** The quick filter: every word of `text` appears in one of the row's shown text fields (case-insensitive). */
 export function passesQuickText(row: ReviewRow, words: readonly string[]): boolean {
   if (words.length === 0) return true;
-  const hay = `${row.account}\n${row.household}\n${row.model}\n${row.status}\n${row.warnings}\n${row.accountId}`.toLowerCase();
+  const hay = hayOf(row);
   return words.every((w) => hay.includes(w));
 }
 
 const quickWords = (text: string) => text.trim().toLowerCase().split(/\s+/).filter((w) => w.length > 0);
 
+/** Text order of the sort: the default locale's collation (what `localeCompare` uses), one collator for all. */
+const collator = new Intl.Collator();
+const field = (r: ReviewRow, colId: string) => (r as unknown as Record<string, unknown>)[colId];
+const compareValues = (x: unknown, y: unknown) =>
+  (typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x ?? ''), String(y ?? '')));
+
 /** Compares rows by an AG Grid sort model; ties keep the order rows arrived in (`seq`). */
 export function rowComparator(sort: readonly SortModelItem[], seq: ReadonlyMap<string, number>): (a: ReviewRow, b: ReviewRow) => number {
   return (a, b) => {
     for (const s of sort) {
-      const x = (a as unknown as Record<string, unknown>)[s.colId];
-      const y = (b as unknown as Record<string, unknown>)[s.colId];
-      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x ?? '').localeCompare(String(y ?? ''));
+      const c = compareValues(field(a, s.colId), field(b, s.colId));
       if (c !== 0) return s.sort === 'desc' ? -c : c;
     }
     return seq.get(a.id)! - seq.get(b.id)!;
   };
+}
+
+/**
+ * Each row's rank in one column's order (equal values share a rank), or null when the column mixes numbers and
+ * text. Sorting the distinct values (a few thousand names, not 100,000 rows) is the only collation work.
+ */
+function columnRanks(rows: readonly ReviewRow[], colId: string, desc: boolean): Uint32Array | null {
+  const n = rows.length;
+  let numbers = 0;
+  for (const r of rows) if (typeof field(r, colId) === 'number') numbers++;
+  if (numbers !== 0 && numbers !== n) return null;
+  const ranks = new Uint32Array(n);
+  let top = 0;
+  if (numbers === n) {
+    // Numbers: the rank is the value's place among the distinct values (native sort, then binary search).
+    const values = Float64Array.from(rows, (r) => field(r, colId) as number);
+    const sorted = values.slice().sort();
+    const distinct = new Float64Array(n);
+    let d = 0;
+    for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[d++] = sorted[i]!;
+    top = d - 1;
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      let lo = 0;
+      let hi = d - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (distinct[mid]! < v) lo = mid + 1; else hi = mid;
+      }
+      ranks[i] = lo;
+    }
+  } else {
+    // Text: collate the distinct values only.
+    const texts = rows.map((r) => String(field(r, colId) ?? ''));
+    const distinct = [...new Set(texts)].sort(collator.compare);
+    const rankOf = new Map<string, number>();
+    distinct.forEach((v, i) => {
+      if (i > 0 && collator.compare(distinct[i - 1]!, v) !== 0) top++;
+      rankOf.set(v, top);
+    });
+    for (let i = 0; i < n; i++) ranks[i] = rankOf.get(texts[i]!)!;
+  }
+  if (desc) for (let i = 0; i < n; i++) ranks[i] = top - ranks[i]!;
+  return ranks;
+}
+
+const TWO_32 = 2 ** 32;
+
+/**
+ * `rows` (in arrival order) sorted by `sort`, ties in arrival order: the same order as `rowComparator`, but by
+ * ranks. One column: rank and position packed into one float, sorted natively (no comparator calls); more
+ * columns: positions sorted by their rank arrays. 100,000 rows by household take tens of ms, not the seconds a
+ * `localeCompare` per comparison took.
+ */
+export function sortRows(rows: readonly ReviewRow[], sort: readonly SortModelItem[]): ReviewRow[] {
+  if (sort.length === 0) return [...rows];
+  const ranks = sort.map((s) => columnRanks(rows, s.colId, s.sort === 'desc'));
+  if (ranks.some((r) => r === null)) {
+    const seq = new Map(rows.map((r, i) => [r.id, i]));
+    return [...rows].sort(rowComparator(sort, seq));
+  }
+  const byColumn = ranks as Uint32Array[];
+  if (byColumn.length === 1 && rows.length < TWO_32) {
+    const r = byColumn[0]!;
+    const packed = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) packed[i] = r[i]! * TWO_32 + i;
+    packed.sort();
+    return Array.from(packed, (k) => rows[k % TWO_32]!);
+  }
+  const at = Uint32Array.from(rows, (_, i) => i).sort((a, b) => {
+    for (const r of byColumn) if (r[a] !== r[b]) return r[a]! - r[b]!;
+    return a - b;
+  });
+  return Array.from(at, (i) => rows[i]!);
 }
 
 export interface ReviewView {
@@ -149,10 +238,14 @@ export function createReviewView(initial: readonly ReviewRow[] = [], query: Revi
   let changedFrom = 0;
   const changedAt = (i: number) => { if (i < changedFrom) changedFrom = i; };
   const passes = (r: ReviewRow) => passesFilter(r, q.filter) && passesQuickText(r, words) && passesColumnFilters(r, q.columnFilters);
+  const filtering = () => {
+    const f = q.filter;
+    return f.status !== 'all' || f.warningsOnly || f.group !== null || words.length > 0 || Object.keys(q.columnFilters).length > 0;
+  };
   const rebuild = () => {
     changedFrom = 0;
-    view = order.filter(passes);
-    if (q.sort.length > 0) view.sort(compare);
+    const shown = filtering() ? order.filter(passes) : order;
+    view = sortRows(shown, q.sort);
   };
   /** Index in the sorted view where `r` goes (after its equals: arrival order breaks ties). */
   const insertAt = (r: ReviewRow) => {
