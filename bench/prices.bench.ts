@@ -23,7 +23,7 @@
 // time goes.
 // Options: --clients N --symbols-per-client K --universe U --ticks-per-sec R --seconds S --max-ingest-seconds S
 //          --idle-connections N --warmup-seconds S --client-nice N --profile-dir DIR (server CPU profiles)
-//          --ingest-inline (parse ws ingest on the server's main thread, not its ingest worker) --smoke.
+//          --ingest-worker (parse ws ingest on the server's ingest worker thread, not its main thread) --smoke.
 // Progress on stderr, a table and the JSON line on stdout.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -55,7 +55,7 @@ const cfg = {
   /** Writes a V8 CPU profile of each server process into this folder (node --cpu-prof). */
   profileDir: (() => { const i = argv.indexOf('--profile-dir'); return i >= 0 ? argv[i + 1] : ''; })(),
   /** Parse ws ingest on the server's main thread instead of its ingest worker (to compare). */
-  ingestInline: argv.includes('--ingest-inline'),
+  ingestWorker: argv.includes('--ingest-worker'),
 };
 const log = (msg: string) => process.stderr.write(`[prices] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,7 +80,7 @@ const GC_LINE = /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Mark-Compact|Mark-sw
 
 async function startServer(): Promise<ServerProc> {
   // Same V8 flags as `npm run server` and the desktop's server process (32 MB young generation: flat RSS).
-  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc --max-semi-space-size=32 --trace-gc${cfg.profileDir ? ` --cpu-prof --cpu-prof-dir "${cfg.profileDir}"` : ''} --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}${cfg.ingestInline ? ' --ingest-inline' : ''}`;
+  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc --max-semi-space-size=32 --trace-gc${cfg.profileDir ? ` --cpu-prof --cpu-prof-dir "${cfg.profileDir}"` : ''} --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}${cfg.ingestWorker ? ' --ingest-worker' : ''}`;
   const child = spawn('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(here, '..') });
   children.add(child);
   const rl = createInterface({ input: child.stdout! });
@@ -380,7 +380,7 @@ const result = {
   ticksPerSec: Math.round(serverIngested),
   targetTicksPerSec: cfg.ticksPerSec,
   seconds: cfg.seconds,
-  ingestInWorker: !cfg.ingestInline,
+  ingestInWorker: cfg.ingestWorker,
   maxIngestTicksPerSec,
   maxIngestServerCpuPct,
   maxIngestTicksPerCpuSec,

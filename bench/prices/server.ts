@@ -20,8 +20,8 @@ const arg = (name: string, dflt: number) => {
 const universe = arg('universe', 5000);
 const seed = arg('seed', 7);
 const windowMs = arg('window-ms', 50);
-/** --ingest-inline: parse ws ingest on the main thread (no ingest worker), to compare. */
-const ingestInline = process.argv.includes('--ingest-inline');
+/** --ingest-worker: parse ws ingest on the server's ingest worker thread instead of its main thread, to compare. */
+const ingestWorker = process.argv.includes('--ingest-worker');
 
 const HIST_MAX = 10_000;
 const newHists = () => ({ ingested: new Uint32Array(HIST_MAX + 1), published: new Uint32Array(HIST_MAX + 1), written: new Uint32Array(HIST_MAX + 1), writtenNewest: new Uint32Array(HIST_MAX + 1) });
@@ -81,7 +81,7 @@ const h = await startHarness(
     provider: null,
     batchWindowMs: windowMs,
     retention: { enabled: false },
-    ingest: { parseInWorker: !ingestInline },
+    ingest: { parseInWorker: ingestWorker },
     probe,
     // A client reading slower than the stream is normal under bench load; keep the production defaults otherwise.
   },

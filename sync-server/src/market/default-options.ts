@@ -4,7 +4,8 @@
 //   held symbols     = distinct symbols of the book's lots (warmed into the cache at start);
 //   demo mode        = first start also stores the demo market's daily closes of held symbols and FX (10 years) so
 //                      history endpoints have data, and the simulated provider ticks (AW_MARKET_TICKS_PER_SEC, 200).
-// Environment overrides: AW_MARKET_PROVIDER = none | simulated | replay:<csv file> | http:<vendor url>.
+// Environment overrides: AW_MARKET_PROVIDER = none | simulated | replay:<csv file> | http:<vendor url>;
+// AW_MARKET_INGEST_WORKER=1 parses ws ingest on a worker thread.
 import { FX_PAIRS, generateMarket } from '@aw/demo';
 import type { ServerContext } from '../context.ts';
 import type { MarketOptions } from './index.ts';
@@ -52,6 +53,8 @@ export async function defaultMarketOptions(ctx: ServerContext, env: NodeJS.Proce
     fxPairs,
     heldSymbols,
     provider,
+    // AW_MARKET_INGEST_WORKER=1 parses ws ingest on a worker thread (pays off with cores to spare; see index.ts).
+    ingest: { parseInWorker: env.AW_MARKET_INGEST_WORKER === '1' },
     // Generated only when the daily table is still empty (first demo start).
     dailyHistory: ctx.config.demo
       ? () => {

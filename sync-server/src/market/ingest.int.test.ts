@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, connectAuthed, startHarness, testSymbols, type Harness } from './test-harness.ts';
 import { tradingDayMs } from './market-hours.ts';
 
-describe('market ingest', () => {
+describe.each([false, true])('market ingest (parsed on a worker thread: %s)', (parseInWorker) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ securities: testSymbols(50), fxPairs: ['EURUSD'], provider: null, flushIntervalMs: 50, retention: { enabled: false } });
+    h = await startHarness({ securities: testSymbols(50), fxPairs: ['EURUSD'], provider: null, flushIntervalMs: 50, retention: { enabled: false }, ingest: { parseInWorker } });
   });
   afterAll(async () => {
     await h?.close();
@@ -31,8 +31,7 @@ describe('market ingest', () => {
     expect(err.symbols).toEqual(['ZZZ1', 'ZZZ2']);
     expect(await feed.waitFor((m) => m.type === 'ack')).toMatchObject({ id: 1, accepted: 1, dropped: 3 });
     expect(h.market.pipeline.stats().droppedUnknown - before).toBe(3);
-    // Parsed off the main thread.
-    expect(h.market.stats().ingestInWorker).toBe(true);
+    expect(h.market.stats().ingestInWorker).toBe(parseInWorker);
     const metrics = await (await fetch(`${h.url}/metrics`)).text();
     expect(metrics).toMatch(/market_ticks_dropped_total\{reason="unknown"\} 3/);
     feed.ws.close();
