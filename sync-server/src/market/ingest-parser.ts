@@ -3,7 +3,8 @@
 // (ingest-batch.ts), so the server's main thread, which also writes every stream message, spends no time on JSON
 // text. Replies come back in message order; the worker starts on the first message. Should the worker fail to
 // start or die, every message still waiting and all later ones are parsed on the main thread instead (nothing is
-// lost). `createInlineIngestParser` parses on the calling thread (the fallback, tests, tiny deployments).
+// lost). `createInlineIngestParser` parses on the calling thread: the default (on 2 cores the worker thread cost
+// delivery latency, see README.md), and the worker's fallback.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { BarRows } from './bar-book.ts';

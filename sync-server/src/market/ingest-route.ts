@@ -4,8 +4,8 @@
 // some of them (at most one such error per second). With an `id`, the server answers
 // `{"type":"ack","id","accepted","dropped"}` so a provider can bound its in-flight batches.
 // Closing the connection marks the prices it delivered stale. Messages after the auth are parsed and validated by
-// the ingest parser (a worker thread: the main thread only folds the parsed columns into the pipeline), answered in
-// the order they arrived.
+// the ingest parser (ingest-parser.ts: on the main thread by default, or on a worker thread, after which the main
+// thread only folds the parsed columns into the pipeline), answered in the order they arrived.
 import type { Logger } from 'pino';
 import type { AuthUser } from '../context.ts';
 import type { Clock, LatencyProbe, TickSink } from './types.ts';
@@ -15,7 +15,7 @@ import type { IngestPipeline } from './ingest-pipeline.ts';
 
 export interface IngestRouteOptions extends WsSessionOptions {
   sink: TickSink & Pick<IngestPipeline, 'acceptColumns'>;
-  /** Parses authenticated ingest messages (in a worker thread, see ingest-parser.ts). */
+  /** Parses authenticated ingest messages (inline or in a worker thread, see ingest-parser.ts). */
   parser: IngestParser;
   verifyToken(token: string): Promise<AuthUser | null>;
   log: Logger;

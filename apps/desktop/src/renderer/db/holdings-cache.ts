@@ -16,6 +16,7 @@
 import type { Account, DailyPrice, Security } from '@aw/domain';
 import type { RxChangeEvent } from 'rxdb';
 import type { BookDatabase } from './book-db.ts';
+import { isLive, withoutMeta } from '../workers/rebalance-idb.ts';
 
 /** `complete`: `rows` holds every row of the collection (a symbol not in it has none). */
 interface Part<T> { version: number; rows: Map<string, T | null>; complete: boolean }
@@ -110,12 +111,8 @@ export async function preloadLatestPrices(db: BookDatabase, symbols: readonly st
 }
 
 function applyAccountEvent(byId: Map<string, Account>, ev: RxChangeEvent<Account>): void {
-  const d = ev.documentData as Account & { _deleted?: unknown };
-  if (ev.operation === 'DELETE' || d._deleted === true) byId.delete(ev.documentId);
-  else {
-    const { _deleted, _meta, _rev, _attachments, ...row } = d as Account & Record<string, unknown>;
-    byId.set(ev.documentId, row as unknown as Account);
-  }
+  if (ev.operation === 'DELETE' || !isLive(ev.documentData)) byId.delete(ev.documentId);
+  else byId.set(ev.documentId, withoutMeta<Account>(ev.documentData));
 }
 
 /**

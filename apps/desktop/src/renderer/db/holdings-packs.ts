@@ -134,6 +134,11 @@ async function openState(db: BookDatabase): Promise<PackState | null> {
   return state;
 }
 
+/** A marker young enough for its packs to answer reads. */
+const fresh = (c: Coverage | null | undefined): c is Coverage => !!c && Date.now() - c.builtAt <= COVERAGE_MAX_AGE_MS;
+/** The marker as stored (undefined: pass running or never run). */
+const storedCoverage = (s: PackState) => request(s.packs.transaction(META, 'readonly').objectStore(META).get(COVERAGE_KEY)) as Promise<Coverage | undefined>;
+
 const pack = (householdId: string, accountId: string, rows: readonly TaxLot[]): Pack => ({ householdId, accountId, ...encodeColumns(rows) });
 
 /** In one read-only transaction: the newest change checkpoint of the lots and up to `count` live lots in `range` of the account index. */
@@ -225,9 +230,9 @@ export async function lotPacksReady(db: BookDatabase,
     return startPass(s, opts.stepLots, opts.onStep);
   }
   if (s.pass) return s.pass;
-  if (s.coverage && Date.now() - s.coverage.builtAt <= COVERAGE_MAX_AGE_MS) return;
-  const coverage = await request(s.packs.transaction(META, 'readonly').objectStore(META).get(COVERAGE_KEY)) as Coverage | undefined;
-  if (coverage && Date.now() - coverage.builtAt <= COVERAGE_MAX_AGE_MS) { s.coverage = coverage; return; }
+  if (fresh(s.coverage)) return;
+  const coverage = await storedCoverage(s);
+  if (fresh(coverage)) { s.coverage = coverage; return; }
   return startPass(s, opts.stepLots);
 }
 
@@ -238,8 +243,8 @@ export async function lotPacksReady(db: BookDatabase,
 export async function lotPacksOpened(db: BookDatabase): Promise<void> {
   const s = await stateOf(db);
   if (!s || s.closed) return;
-  const coverage = s.coverage ?? await request(s.packs.transaction(META, 'readonly').objectStore(META).get(COVERAGE_KEY)) as Coverage | undefined;
-  if (!coverage || Date.now() - coverage.builtAt > COVERAGE_MAX_AGE_MS || s.closed) return;
+  const coverage = s.coverage ?? await storedCoverage(s);
+  if (!fresh(coverage) || s.closed) return;
   s.coverage ??= coverage;
   if (s.coverage.passId === coverage.passId) await catchUp(s, coverage);
 }
@@ -312,7 +317,7 @@ async function readPacked(s: PackState, scope: LotScope, steps?: Record<string, 
   const known = s.coverage;
   // The packs and, when this context knows the current pass, its change log brought up to date: side by side.
   const [{ coverage, packs }, early] = await Promise.all([packsOf(s, scope, steps), known ? catchUp(s, known, steps) : null]);
-  if (!coverage || Date.now() - coverage.builtAt > COVERAGE_MAX_AGE_MS) {
+  if (!fresh(coverage)) {
     void startPass(s);
     return null;
   }

@@ -12,6 +12,7 @@
 // all account rows: the accounts then follow RxDB's change events) and opens the lot packs, so an open reads only
 // its lots.
 import type { Account, DailyPrice, Security, TaxLot } from '@aw/domain';
+import type { RxCollection } from 'rxdb';
 import type { BookDatabase } from './book-db.ts';
 import { cachedAccounts, cachedLatestPrices, cachedSecurities, preloadAccounts, preloadLatestPrices, preloadSecurities } from './holdings-cache.ts';
 import { readLatestPricesIdb, readSecuritiesIdb } from './holdings-idb.ts';
@@ -90,16 +91,19 @@ export function warmHoldingsReads(db: BookDatabase): Promise<void> {
 async function warm(db: BookDatabase): Promise<void> {
   await Promise.all([
     lotPacksOpened(db),
-    preloadAccounts(db, async () => (await readAllLive<Account>(db.accounts.internalStorageInstance))
-      ?? (await db.accounts.find().exec()).map((d) => d.toJSON(true) as Account)),
+    preloadAccounts(db, () => allRows(db.accounts)),
     (async () => {
       let securities: Security[] = [];
-      await preloadSecurities(db, async () => (securities = (await readAllLive<Security>(db.securities.internalStorageInstance))
-        ?? (await db.securities.find().exec()).map((d) => d.toJSON(true) as Security)));
+      await preloadSecurities(db, async () => (securities = await allRows(db.securities)));
       await preloadLatestPrices(db, securities.map((s) => s.symbol),
         async (symbols) => (await readLatestPricesIdb(db.prices, symbols)) ?? latestPricesQuery(db, symbols));
     })(),
   ]).catch(() => undefined); // a book closed meanwhile: nothing to warm (reads fall back as before)
+}
+
+/** Every live row of a collection: one IndexedDB read on Dexie storage, else an RxDB query. */
+async function allRows<T>(collection: RxCollection<T>): Promise<T[]> {
+  return (await readAllLive<T>(collection.internalStorageInstance)) ?? (await collection.find().exec()).map((d) => d.toJSON(true) as T);
 }
 
 /** The same reads as RxDB queries only, uncached (the reference the fast path is tested against). */

@@ -7,9 +7,9 @@
 // re-laid out when they change). Spans carry AG Grid's cell attributes (`col-id`, `role="gridcell"`), so tests
 // and assistive tech find cells as before, but a small class of their own (`rl-cell`, styled in rebalance.css)
 // instead of `.ag-cell`, which brings many theme rules to match and resolve for every span. The selection
-// column's span holds the same plain checkbox as grid/selection-column.ts, handled by its delegated listener.
+// column's span holds the same plain checkbox as grid/selection-column.ts (renderSelectionBox), handled by its delegated listener.
 import type { Column, GridApi, GridOptions, ICellRendererComp, ICellRendererParams } from 'ag-grid-community';
-import { SELECTION_COL_ID, type SelectionModel } from './selection-column.ts';
+import { SELECTION_COL_ID, renderSelectionBox, type SelectionModel } from './selection-column.ts';
 
 /** How a column's span shows a row: its text and extra CSS classes. */
 export interface LineCell<T> {
@@ -65,7 +65,7 @@ export function rowLines<T extends { id: string }>(cells: Record<string, LineCel
       const s = slots[i]!;
       const span = spans[i] as HTMLElement;
       if (s.colId === SELECTION_COL_ID) {
-        fillBox(span, s.base, row);
+        if (selection) renderSelectionBox(span, selection, row, s.base);
         continue;
       }
       // Only what changed is written (a refreshed line keeps its unchanged texts: no style or layout work for them).
@@ -75,24 +75,6 @@ export function rowLines<T extends { id: string }>(cells: Record<string, LineCel
       const text = row && s.cell ? s.cell.text(row) : '';
       if (span.textContent !== text) span.textContent = text;
     }
-  };
-
-  const fillBox = (span: HTMLElement, base: string, row: T | undefined) => {
-    if (!row || !selection?.selectable(row)) {
-      span.className = base;
-      span.replaceChildren();
-      return;
-    }
-    let box = span.firstChild as HTMLInputElement | null;
-    if (!box) {
-      span.className = `${base} ag-selection-checkbox`;
-      box = document.createElement('input');
-      box.type = 'checkbox';
-      box.className = 'selection-box';
-      box.setAttribute('aria-label', 'Select row');
-      span.append(box);
-    }
-    box.checked = selection.isSelected(row.id);
   };
 
   // Embedded full-width rows get a renderer per section (pinned left, center, pinned right): the line lives in the

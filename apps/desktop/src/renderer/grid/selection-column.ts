@@ -21,30 +21,35 @@ export interface SelectionModel<T> {
   toggleAll(on: boolean): void;
 }
 
+/**
+ * Renders `row`'s box into `el` (a selection cell, or a row line's span: grid/row-lines.ts): the box when the model
+ * calls the row selectable, checked as selected; else nothing. `baseClass`: the element's own classes.
+ */
+export function renderSelectionBox<T extends { id: string }>(el: HTMLElement, model: SelectionModel<T>, row: T | undefined, baseClass = ''): void {
+  if (!row || !model.selectable(row)) {
+    el.className = baseClass;
+    el.replaceChildren();
+    return;
+  }
+  let box = el.firstChild as HTMLInputElement | null;
+  if (!box) {
+    el.className = baseClass ? `${baseClass} ag-selection-checkbox` : 'ag-selection-checkbox';
+    box = document.createElement('input');
+    box.type = 'checkbox';
+    box.className = 'selection-box';
+    box.setAttribute('aria-label', 'Select row');
+    el.append(box);
+  }
+  box.checked = model.isSelected(row.id);
+}
+
 /** The selection column: a box on rows the model calls selectable (re-rendered when that changes). */
 export function selectionColumn<T extends { id: string }>(model: SelectionModel<T>, headerLabel: string): ColDef<T> {
   class SelectionCell implements ICellRendererComp<T> {
     private readonly gui = document.createElement('span');
-    init(p: ICellRendererParams<T>): void { this.render(p); }
+    init(p: ICellRendererParams<T>): void { renderSelectionBox(this.gui, model, p.data); }
     getGui(): HTMLElement { return this.gui; }
-    refresh(p: ICellRendererParams<T>): boolean { this.render(p); return true; }
-    private render(p: ICellRendererParams<T>): void {
-      if (!p.data || !model.selectable(p.data)) {
-        this.gui.className = '';
-        this.gui.replaceChildren();
-        return;
-      }
-      let box = this.gui.firstChild as HTMLInputElement | null;
-      if (!box) {
-        this.gui.className = 'ag-selection-checkbox';
-        box = document.createElement('input');
-        box.type = 'checkbox';
-        box.className = 'selection-box';
-        box.setAttribute('aria-label', 'Select row');
-        this.gui.append(box);
-      }
-      box.checked = model.isSelected(p.data.id);
-    }
+    refresh(p: ICellRendererParams<T>): boolean { renderSelectionBox(this.gui, model, p.data); return true; }
   }
   class SelectAllHeader implements IHeaderComp {
     private readonly gui = document.createElement('label');

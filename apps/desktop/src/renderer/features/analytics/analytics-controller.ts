@@ -218,13 +218,14 @@ export function createAnalyticsController(deps: AnalyticsControllerDeps): Analyt
     const prev = last;
     // Update first: starting a job writes the store synchronously, which calls react() again.
     last = { accountId: s.accountId, benchmark: s.benchmark, householdId: s.householdId, tab: s.tab };
-    if (s.tab === 'performance' && s.accountId && (stale.performance || s.accountId !== prev.accountId || s.benchmark !== prev.benchmark || prev.tab !== 'performance')
-      && (stale.performance || !(s.performance.status === 'ready' && s.performance.accountId === s.accountId && s.performance.view?.benchmarkSymbol === (s.benchmark || null)))) {
+    if (s.tab === 'performance' && s.accountId && (stale.performance
+      || ((s.accountId !== prev.accountId || s.benchmark !== prev.benchmark || prev.tab !== 'performance')
+        && !(s.performance.status === 'ready' && s.performance.accountId === s.accountId && s.performance.view?.benchmarkSymbol === (s.benchmark || null))))) {
       stale.performance = false;
       void runPerformance(s.accountId, s.benchmark);
     }
-    if (s.tab === 'frontier' && s.accountId && (stale.frontier || s.accountId !== prev.accountId || prev.tab !== 'frontier')
-      && (stale.frontier || !(s.frontier.status === 'ready' && s.frontier.accountId === s.accountId))) {
+    if (s.tab === 'frontier' && s.accountId && (stale.frontier
+      || ((s.accountId !== prev.accountId || prev.tab !== 'frontier') && !(s.frontier.status === 'ready' && s.frontier.accountId === s.accountId)))) {
       stale.frontier = false;
       void runFrontier(s.accountId);
     }

@@ -166,11 +166,9 @@ function columnRanks(rows: readonly ReviewRow[], colId: string, desc: boolean): 
   return ranks;
 }
 
-const TWO_32 = 2 ** 32;
-
 /**
  * `rows` (in arrival order) sorted by `sort`, ties in arrival order: the same order as `rowComparator`, but by
- * ranks. One column: rank and position packed into one float, sorted natively (no comparator calls); more
+ * ranks. One column: rank × n + position packed into one float (exact while n² stays a safe integer), sorted natively (no comparator calls); more
  * columns: positions sorted by their rank arrays. 100,000 rows by household take tens of ms, not the seconds a
  * `localeCompare` per comparison took.
  */
@@ -182,12 +180,13 @@ export function sortRows(rows: readonly ReviewRow[], sort: readonly SortModelIte
     return [...rows].sort(rowComparator(sort, seq));
   }
   const byColumn = ranks as Uint32Array[];
-  if (byColumn.length === 1 && rows.length < TWO_32) {
+  const n = rows.length;
+  if (byColumn.length === 1 && n * n <= Number.MAX_SAFE_INTEGER) {
     const r = byColumn[0]!;
-    const packed = new Float64Array(rows.length);
-    for (let i = 0; i < rows.length; i++) packed[i] = r[i]! * TWO_32 + i;
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = r[i]! * n + i;
     packed.sort();
-    return Array.from(packed, (k) => rows[k % TWO_32]!);
+    return Array.from(packed, (k) => rows[k % n]!);
   }
   const at = Uint32Array.from(rows, (_, i) => i).sort((a, b) => {
     for (const r of byColumn) if (r[a] !== r[b]) return r[a]! - r[b]!;
