@@ -22,14 +22,16 @@
 // the server's CPU by thread and the event-loop delay of the server and of the client processes show where the
 // time goes.
 // Options: --clients N --symbols-per-client K --universe U --ticks-per-sec R --seconds S --max-ingest-seconds S
-//          --idle-connections N --warmup-seconds S --client-nice N --profile-dir DIR (server CPU profiles)
+//          --idle-connections N --warmup-seconds S --client-nice N --profile-dir DIR (server CPU profiles) --gc-log FILE
 //          --ingest-worker (parse ws ingest on the server's ingest worker thread, not its main thread) --smoke.
+//          --gc-log FILE appends the server's --trace-gc lines (with GC reasons); env AW_BENCH_SERVER_FLAGS adds node
+//          flags to the server process (e.g. --trace-pretenuring).
 // Progress on stderr, a table and the JSON line on stdout.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, setPriority } from 'node:os';
 import { generateMarket } from '@aw/demo';
 
@@ -54,6 +56,8 @@ const cfg = {
   seed: 7,
   /** Writes a V8 CPU profile of each server process into this folder (node --cpu-prof). */
   profileDir: (() => { const i = argv.indexOf('--profile-dir'); return i >= 0 ? argv[i + 1] : ''; })(),
+  /** Appends the server's --trace-gc lines (with their reasons) to this file. */
+  gcLog: (() => { const i = argv.indexOf('--gc-log'); return i >= 0 ? argv[i + 1] : ''; })(),
   /** Parse ws ingest on the server's main thread instead of its ingest worker (to compare). */
   ingestWorker: argv.includes('--ingest-worker'),
 };
@@ -80,7 +84,7 @@ const GC_LINE = /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Mark-Compact|Mark-sw
 
 async function startServer(): Promise<ServerProc> {
   // Same V8 flags as `npm run server` and the desktop's server process (32 MB young generation: flat RSS).
-  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc --max-semi-space-size=32 --trace-gc${cfg.profileDir ? ` --cpu-prof --cpu-prof-dir "${cfg.profileDir}"` : ''} --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}${cfg.ingestWorker ? ' --ingest-worker' : ''}`;
+  const cmd = `ulimit -n 65536 2>/dev/null || ulimit -n 20000 2>/dev/null; exec "${process.execPath}" --expose-gc --max-semi-space-size=32 --trace-gc${process.env.AW_BENCH_SERVER_FLAGS ? ` ${process.env.AW_BENCH_SERVER_FLAGS}` : ''}${cfg.profileDir ? ` --cpu-prof --cpu-prof-dir "${cfg.profileDir}"` : ''} --import tsx "${join(here, 'prices', 'server.ts')}" --universe ${cfg.universe} --seed ${cfg.seed}${cfg.ingestWorker ? ' --ingest-worker' : ''}`;
   const child = spawn('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(here, '..') });
   children.add(child);
   const rl = createInterface({ input: child.stdout! });
@@ -88,6 +92,7 @@ async function startServer(): Promise<ServerProc> {
   const gc: GcEvent[] = [];
   const line = await new Promise<string>((resolve, reject) => {
     rl.on('line', (l) => {
+      if (cfg.gcLog) appendFileSync(cfg.gcLog, `${l}\n`);
       const m = GC_LINE.exec(l);
       if (m) gc.push({ at: Number(m[1]), kind: m[2] === 'Scavenge' ? 'scavenge' : 'mark', pauseMs: Number(m[3]) });
       else if (l.startsWith('{')) resolve(l);

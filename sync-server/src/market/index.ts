@@ -42,8 +42,10 @@ export interface MarketOptions {
   /** Stream batching window per connection (default 50 ms; a client may ask for 10..maxWindowMs). */
   batchWindowMs?: number;
   maxWindowMs?: number;
-  /** Ingest flush period (default 100 ms). */
+  /** Shortest wait between ingest flushes (default 100 ms); see ingest-pipeline.ts for the cadence. */
   flushIntervalMs?: number;
+  /** Longest wait between ingest flushes (default 1,000 ms): at high tick rates flushes stretch up to this. */
+  maxFlushIntervalMs?: number;
   /** Symbols to load into the cache at start (held symbols); default: every security. */
   heldSymbols?: string[] | (() => Promise<string[]>);
   /** Daily closes to store at first start (demo history) when the daily table is empty; a function is only called then. */
@@ -132,7 +134,7 @@ export function marketFeature(opts: MarketOptions): FeatureFactory {
       },
     });
     const pipeline = createIngestPipeline({
-      isKnown, store, cache, hub, log: ctx.log, flushIntervalMs: opts.flushIntervalMs, symbols: symbolTable,
+      isKnown, store, cache, hub, log: ctx.log, flushIntervalMs: opts.flushIntervalMs, maxFlushIntervalMs: opts.maxFlushIntervalMs, symbols: symbolTable,
       // The ingest worker keeps the bars of ws ingest ticks; each flush takes them (after stop: its last ones).
       externalBars: async () => (workerParser ? workerParser.lastBars() ?? workerParser.takeBars() : null),
       onAccepted: (n) => metrics.ticksAccepted.inc(n),

@@ -1,6 +1,7 @@
 // Parsing of ws ingest messages into column batches (the ingest worker's job, ingest-batch.ts).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { columnsOver, createSymbolTable, parseIngest, type ParsedIngest } from './ingest-batch.ts';
+import { columnsOver, createFastIngestParser, createSymbolTable, parseIngest, type IngestParse, type ParsedIngest } from './ingest-batch.ts';
 
 const table = createSymbolTable(['AAA', 'BBB', 'CCC']);
 const parsed = (text: string): ParsedIngest => {
@@ -58,5 +59,59 @@ describe('ingest batch parsing', () => {
     for (const s of ['A', 'B', 'C', 'D']) expect(mirror.idOf(s)).toBe(main.idOf(s));
     expect(main.idOf('E')).toBe(-1);
     expect(main.symbolOf(3)).toBe('D');
+  });
+
+  describe('fast path from the message bytes', () => {
+    const names = ['AAA', 'BBB', 'CCC', 'BRK.B', 'X', 'ÄÖ', 'Q"Z'];
+    const plain = (r: IngestParse | null) => (r && r.ok ? { ...r, cols: { n: r.cols.n, sym: [...r.cols.sym], p: [...r.cols.p], t: [...r.cols.t], v: [...r.cols.v] } } : r);
+    const decimal = fc.oneof(
+      { weight: 40, arbitrary: fc.integer({ min: -1_000_000, max: 100_000_000 }).chain((m) => fc.integer({ min: 0, max: 8 }).map((k) => (k ? (m / 10 ** k).toFixed(k) : String(m)))) },
+      { weight: 4, arbitrary: fc.constantFrom('0', '-0', '0.1', '1763650800000', '999999999999999', '0.000000000000001') },
+      { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map(String) },
+      { weight: 1, arbitrary: fc.constantFrom('1e3', '01', '1.', '.5', '-', '12345678901234567', '"7"', 'null', '1E-2') },
+    );
+    const symbol = fc.oneof({ weight: 40, arbitrary: fc.constantFrom('AAA', 'BBB', 'CCC', 'BRK.B', 'X', 'NOPE') }, { weight: 2, arbitrary: fc.constantFrom('', 'A\\"B', 'ÄÖ', 'Q"Z') }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) });
+    const tickText = fc.record({ s: symbol, p: decimal, t: decimal, v: fc.option(decimal, { nil: undefined }) }).map(({ s, p, t, v }) => `{"s":${JSON.stringify(s)},"p":${p},"t":${t}${v === undefined ? '' : `,"v":${v}`}}`);
+    const message = fc.record({
+      id: fc.option(fc.oneof(fc.integer().map(String), fc.constantFrom('"x"', '1.5', 'null')), { nil: undefined }),
+      ticks: fc.array(fc.oneof({ weight: 50, arbitrary: tickText }, { weight: 1, arbitrary: fc.constantFrom('null', '7', '{"p":1,"s":"AAA","t":1}', '{ "s":"AAA","p":1,"t":1}') }), { maxLength: 12 }),
+      tail: fc.constantFrom('', '', '', '', '', '', ' ', ',"x":1', '}'),
+    }).map(({ id, ticks, tail }) => `{"type":"ticks"${id === undefined ? '' : `,"id":${id}`},"ticks":[${ticks.join(',')}]${tail}}`);
+
+    it('gives exactly what JSON.parse-based parsing gives, or hands the message over (null)', () => {
+      const table = createSymbolTable(names);
+      const fast = createFastIngestParser(table);
+      let taken = 0;
+      fc.assert(
+        fc.property(message, (text) => {
+          const got = fast(Buffer.from(text));
+          if (got === null) return;
+          taken++;
+          expect(plain(got)).toEqual(plain(parseIngest(text, table.idOf)));
+          // Same doubles, bit for bit (1 / -0 tells -0 from 0).
+          if (got.ok) for (const x of [...got.cols.p, ...got.cols.t, ...got.cols.v]) expect(Object.is(x, x)).toBe(true);
+        }),
+        { numRuns: 2_000 },
+      );
+      // The compact form is the common case: most generated messages take the fast path.
+      expect(taken).toBeGreaterThan(300);
+    });
+
+    it('reads the providers\' compact form, exact prices included, and symbols added to the table later', () => {
+      const table = createSymbolTable(['AAA']);
+      const fast = createFastIngestParser(table);
+      const text = '{"type":"ticks","id":42,"ticks":[{"s":"AAA","p":101.2345,"t":1763650800000},{"s":"NEW","p":0.1,"t":1763650800001,"v":300},{"s":"ZZZ","p":3,"t":1}]}';
+      const before = fast(Buffer.from(text));
+      expect(before).toMatchObject({ ok: true, hasId: true, id: 42, unknownCount: 2, unknown: ['NEW', 'ZZZ'] });
+      table.add(['NEW']);
+      const after = fast(Buffer.from(text));
+      expect(plain(after)).toEqual(plain(parseIngest(text, table.idOf)));
+      expect(after).toMatchObject({ unknownCount: 1, cols: { n: 2 } });
+      if (after?.ok) expect([...after.cols.p]).toEqual([101.2345, 0.1]);
+      // Not the compact form: left to JSON.parse.
+      expect(fast(Buffer.from('{"ticks":[],"type":"ticks"}'))).toBeNull();
+      expect(fast(Buffer.from('{"type":"ticks","ticks":[{"s":"AAA","p":1e2,"t":1}]}'))).toBeNull();
+      expect(fast(Buffer.from('{"type":"ticks","ticks":[{"s":"AAA","p":1,"t":1}'))).toBeNull();
+    });
   });
 });

@@ -4,15 +4,15 @@
 // ingest-parser.ts for the protocol). Keeps a mirror of the main thread's symbol table, fed with the same additions
 // in the same order.
 import { parentPort } from 'node:worker_threads';
-import { createBarBook, newSymbolBars, type SymbolBars } from './bar-book.ts';
-import { createSymbolTable, parseIngest } from './ingest-batch.ts';
+import { createBarBook } from './bar-book.ts';
+import { createFastIngestParser, createSymbolTable, parseIngest } from './ingest-batch.ts';
 import type { WorkerReply, WorkerRequest } from './ingest-parser.ts';
 
 const port = parentPort!;
 const table = createSymbolTable();
 const decoder = new TextDecoder();
-const book = createBarBook<SymbolBars>();
-const barsById: Array<SymbolBars | undefined> = [];
+const fast = createFastIngestParser(table);
+const book = createBarBook((id) => table.symbolOf(id));
 
 port.on('message', (m: WorkerRequest) => {
   if (m.kind === 'symbols') {
@@ -25,13 +25,12 @@ port.on('message', (m: WorkerRequest) => {
   }
   let reply: WorkerReply;
   try {
-    const r = parseIngest(decoder.decode(m.bytes), table.idOf);
+    const r = fast(m.bytes) ?? parseIngest(decoder.decode(m.bytes), table.idOf);
     if (!r.ok) reply = { seq: m.seq, ok: false, error: r.error };
     else {
       const { cols, ...rest } = r;
       for (let i = 0; i < cols.n; i++) {
-        const id = cols.sym[i];
-        book.fold((barsById[id] ??= newSymbolBars(table.symbolOf(id))), cols.p[i], cols.t[i], cols.v[i]);
+        book.fold(cols.sym[i], cols.p[i], cols.t[i], cols.v[i]);
       }
       reply = { ...rest, folded: true, seq: m.seq, n: cols.n, buf: cols.p.buffer as ArrayBuffer };
       port.postMessage(reply, [reply.buf]);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createStreamHub, frameText } from './stream-hub.ts';
 
@@ -17,7 +18,7 @@ describe('stream hub', () => {
     hub.subscribe(conns[9], ['HOT']);
     hub.publish({ s: 'HOT', p: 1, t: 1 });
     expect(hub.stats().ticksQueued).toBe(2);
-    expect(conns.filter((c) => c.pendingCount > 0).map((c) => conns.indexOf(c))).toEqual([7, 9]);
+    expect(conns.filter((c) => hub.pendingTicks(c).length > 0).map((c) => conns.indexOf(c))).toEqual([7, 9]);
     hub.remove(conns[7]);
     expect(hub.subscriberCount('HOT')).toBe(1);
     hub.stop();
@@ -28,7 +29,7 @@ describe('stream hub', () => {
     const c = hub.newConn(() => undefined, () => 0, 50);
     hub.subscribe(c, ['A', 'B']);
     for (let i = 0; i < 100; i++) hub.publish({ s: i % 2 ? 'A' : 'B', p: i, t: i });
-    expect(hub.pendingTicks(c)).toEqual([{ s: 'B', p: 98, t: 98 }, { s: 'A', p: 99, t: 99 }]);
+    expect(hub.pendingTicks(c)).toEqual([{ s: 'A', p: 99, t: 99 }, { s: 'B', p: 98, t: 98 }]);
     expect(hub.stats().ticksSuperseded).toBe(98);
     hub.stop();
   });
@@ -89,7 +90,7 @@ describe('stream hub', () => {
     await vi.waitFor(() => expect(order.filter((e) => e.startsWith('send'))).toHaveLength(10), { timeout: 5_000, interval: 5 });
     // The drain stopped after its budget (2 sends), the queued work ran, then the drain went on.
     expect(order.indexOf('ingest')).toBe(2);
-    expect(conns.every((c) => c.pendingCount === 0)).toBe(true);
+    expect(conns.every((c) => hub.pendingTicks(c).length === 0)).toBe(true);
     hub.stop();
   });
 
@@ -154,11 +155,86 @@ describe('stream hub', () => {
     const got: string[] = [];
     const hub = createStreamHub({ now: () => Date.now() });
     const c = hub.newConn((f, at) => got.push(frameText(f, at)), () => 0, 50);
-    hub.subscribe(c, ['ÄB€', 'X']);
+    const long = '€'.repeat(50);
+    hub.subscribe(c, ['ÄB€', 'X', long]);
     hub.publish({ s: 'ÄB€', p: 1.5, t: 3 });
     hub.publish({ s: 'X', p: 2, t: 4 });
+    hub.publish({ s: long, p: 0.000123, t: 5 });
     vi.advanceTimersByTime(60);
-    expect(got.map((m) => JSON.parse(m))).toEqual([{ type: 'prices', ticks: [{ s: 'ÄB€', p: 1.5, t: 3 }, { s: 'X', p: 2, t: 4 }] }]);
+    hub.publish({ s: long, p: 7, t: 6 });
+    hub.publish({ s: 'X', p: 2.25, t: 7 });
+    vi.advanceTimersByTime(60);
+    expect(got.map((m) => JSON.parse(m))).toEqual([
+      { type: 'prices', ticks: [{ s: 'ÄB€', p: 1.5, t: 3 }, { s: 'X', p: 2, t: 4 }, { s: long, p: 0.000123, t: 5 }] },
+      { type: 'prices', ticks: [{ s: 'X', p: 2.25, t: 7 }, { s: long, p: 7, t: 6 }] },
+    ]);
     hub.stop();
+  });
+  it('for any ticks, subscriptions and slow sockets: at most one message per window, only subscribed symbols, the latest tick wins, nothing is lost', () => {
+    const SYMS = ['A', 'B', 'C', 'D', 'E', 'F'];
+    type Step =
+      | { kind: 'tick'; s: number; dt: number }
+      | { kind: 'sub'; c: number; s: number }
+      | { kind: 'unsub'; c: number; s: number }
+      | { kind: 'slow'; c: number; on: boolean };
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      { weight: 10, arbitrary: fc.record({ kind: fc.constant('tick' as const), s: fc.nat(SYMS.length - 1), dt: fc.oneof(fc.constant(0), fc.nat(30), fc.constant(120)) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('sub' as const), c: fc.nat(3), s: fc.nat(SYMS.length - 1) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('unsub' as const), c: fc.nat(3), s: fc.nat(SYMS.length - 1) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('slow' as const), c: fc.nat(3), on: fc.boolean() }) },
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 150 }), fc.array(fc.constantFrom(10, 20, 50), { minLength: 4, maxLength: 4 }), (steps, windows) => {
+        vi.useFakeTimers();
+        try {
+          const hub = createStreamHub({ now: () => Date.now(), maxBufferedBytes: 1_000 });
+          const latest = new Map<string, { p: number; seq: number }>();
+          /** Per connection: the latest price of each symbol published while it was subscribed (since its last subscribe). */
+          const owed = windows.map(() => new Map<string, number>());
+          const slow = [false, false, false, false];
+          const got: Array<Array<{ at: number; ticks: Array<{ s: string; p: number; t: number }> }>> = [[], [], [], []];
+          const conns = windows.map((w, i) => hub.newConn((f, at) => {
+            const m = JSON.parse(frameText(f, at));
+            const ticks = m.ticks as Array<{ s: string; p: number; t: number }>;
+            // Only subscribed symbols, each once, each at its latest price at the moment of sending.
+            expect(new Set(ticks.map((t) => t.s)).size).toBe(ticks.length);
+            for (const t of ticks) {
+              expect(conns[i].symbols).toContain(t.s);
+              expect(t.p).toBe(latest.get(t.s)!.p);
+            }
+            got[i].push({ at: Date.now(), ticks });
+          }, () => (slow[i] ? 5_000 : 0), w));
+          let p = 0;
+          for (const st of steps) {
+            if (st.kind === 'tick') {
+              vi.advanceTimersByTime(st.dt);
+              p++;
+              latest.set(SYMS[st.s], { p, seq: p });
+              for (const [i, c] of conns.entries()) if (c.symbols.includes(SYMS[st.s])) owed[i].set(SYMS[st.s], p);
+              hub.publish({ s: SYMS[st.s], p, t: Date.now() });
+            } else if (st.kind === 'sub') hub.subscribe(conns[st.c], [SYMS[st.s]]);
+            else if (st.kind === 'unsub') {
+              hub.unsubscribe(conns[st.c], [SYMS[st.s]]);
+              owed[st.c].delete(SYMS[st.s]);
+            } else slow[st.c] = st.on;
+          }
+          // Quiet time with every socket writable: whatever is still pending goes out.
+          slow.fill(false);
+          vi.advanceTimersByTime(500);
+          for (const [i, c] of conns.entries()) {
+            const msgs = got[i];
+            for (let k = 1; k < msgs.length; k++) expect(msgs[k].at - msgs[k - 1].at).toBeGreaterThanOrEqual(c.windowMs);
+            expect(msgs.every((m) => m.ticks.length > 0)).toBe(true);
+            expect(hub.pendingTicks(c)).toEqual([]);
+            // Every symbol that ticked while subscribed reached the client, the last message with its latest price.
+            for (const [s, p] of owed[i]) expect(msgs.flatMap((m) => m.ticks).filter((t) => t.s === s).at(-1)?.p).toBe(p);
+          }
+          hub.stop();
+        } finally {
+          vi.useRealTimers();
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
