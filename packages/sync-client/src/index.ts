@@ -4,3 +4,4 @@ export { startBookReplication, type BookReplication, type BookReplicationOptions
 export { bookConflictHandlers, lastWriterWins, mergeHousehold, mergeNotes, resolveProposal } from './conflict-handlers.ts';
 export type { WebSocketCtor, WebSocketLike } from './replication-stream.ts';
 export { openPriceStream, streamUrl, type PriceStream, type PriceStreamError, type PriceStreamOptions, type PriceStreamState, type PriceTick } from './price-stream.ts';
+export { repullStaleCollection, type RepullDecision } from './replica-repull.ts';

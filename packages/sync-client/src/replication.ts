@@ -15,6 +15,7 @@ import { bookConflictHandlers } from './conflict-handlers.ts';
 import { SyncHttpError, isLoopbackUrl, requestJson, trimUrl } from './http.ts';
 import { openReplicationStream, type WebSocketCtor } from './replication-stream.ts';
 import { unpushedDocumentIds } from './pending-changes.ts';
+import { repulledCollections } from './book-db.ts';
 
 export interface Checkpoint {
   id: string;
@@ -33,6 +34,11 @@ export interface SyncStatus {
   lastError: { code: string; message: string; at: number } | null;
   /** True after a 401: replication is paused until `resume(token)`. */
   authExpired: boolean;
+  /**
+   * Collections dropped when the book opened (an older schema version with nothing unpushed: book-db.ts `replica`)
+   * whose full pull has not finished yet; empty or absent otherwise.
+   */
+  repulling?: readonly BookCollectionName[];
 }
 
 export interface BookReplicationOptions {
@@ -281,16 +287,24 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
     onAuthError: (code, message) => onAuthFailure(new SyncHttpError(401, code, message)),
   });
 
+  // Collections emptied at open for a full pull: listed until their first pull (and push) round has finished.
+  const repulled = repulledCollections(db).filter((n) => states[n]);
+  const repulling$ = new BehaviorSubject<readonly BookCollectionName[]>(repulled);
+  for (const n of repulled) {
+    void states[n]!.awaitInitialReplication().then(() => repulling$.next(repulling$.value.filter((x) => x !== n)), () => undefined);
+  }
+
   const active$ = combineLatest(Object.values(states).map((s) => s!.active$)).pipe(map((a) => a.some(Boolean)));
-  const status$ = new BehaviorSubject<SyncStatus>({ state: 'offline', pendingLocalChanges: 0, lastError: null, authExpired: false });
+  const status$ = new BehaviorSubject<SyncStatus>({ state: 'offline', pendingLocalChanges: 0, lastError: null, authExpired: false, repulling: repulled });
   subs.push(
-    combineLatest([connection$, active$, pending$, lastError$, authExpired$])
+    combineLatest([connection$, active$, pending$, lastError$, authExpired$, repulling$])
       .pipe(
-        map(([conn, active, n, lastError, authExpired]): SyncStatus => ({
+        map(([conn, active, n, lastError, authExpired, repulling]): SyncStatus => ({
           state: conn === 'offline' || authExpired ? 'offline' : active ? 'syncing' : 'online',
           pendingLocalChanges: n,
           lastError,
           authExpired,
+          repulling,
         })),
         distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
       )

@@ -4,13 +4,13 @@ import type { RxJsonSchema } from 'rxdb';
 import { accountMigrationStrategies, accountSchema } from './accounts.ts';
 import { approvalSchema } from './approvals.ts';
 import { householdSchema } from './households.ts';
-import { lotSchema } from './lots.ts';
+import { lotMigrationStrategies, lotSchema } from './lots.ts';
 import { modelSchema } from './models.ts';
 import { priceSchema } from './prices.ts';
 import { proposalSchema } from './proposals.ts';
 import { securitySchema } from './securities.ts';
 import { teamSchema } from './teams.ts';
-import { transactionSchema } from './transactions.ts';
+import { transactionMigrationStrategies, transactionSchema } from './transactions.ts';
 
 export const BOOK_COLLECTION_NAMES = ['teams', 'households', 'accounts', 'securities', 'lots', 'transactions', 'models',
   'proposals', 'approvals', 'prices'] as const;
@@ -27,8 +27,8 @@ export const bookCollections: Record<BookCollectionName, BookCollectionDef> = {
   households: { schema: householdSchema, migrationStrategies: {} },
   accounts: { schema: accountSchema, migrationStrategies: accountMigrationStrategies },
   securities: { schema: securitySchema, migrationStrategies: {} },
-  lots: { schema: lotSchema, migrationStrategies: {} },
-  transactions: { schema: transactionSchema, migrationStrategies: {} },
+  lots: { schema: lotSchema, migrationStrategies: lotMigrationStrategies },
+  transactions: { schema: transactionSchema, migrationStrategies: transactionMigrationStrategies },
   models: { schema: modelSchema, migrationStrategies: {} },
   proposals: { schema: proposalSchema, migrationStrategies: {} },
   approvals: { schema: approvalSchema, migrationStrategies: {} },
@@ -48,12 +48,13 @@ export const TEAM_FIELD: Record<BookCollectionName, 'teamId' | 'id' | null> = {
 export { accountSchema, accountSchemaV0, migrateAccountV0toV1, type AccountV0 } from './accounts.ts';
 export { approvalSchema } from './approvals.ts';
 export { householdSchema } from './households.ts';
-export { lotSchema } from './lots.ts';
+export { lotSchema, lotSchemaV0 } from './lots.ts';
 export { modelSchema } from './models.ts';
 export { priceId, priceSchema } from './prices.ts';
 export { proposalSchema } from './proposals.ts';
 export { securitySchema } from './securities.ts';
 export { teamSchema } from './teams.ts';
-export { transactionSchema } from './transactions.ts';
-export { EPOCH_MS_MAX, ID_MAX, SYMBOL_MAX } from './fields.ts';
+export { transactionSchema, transactionSchemaV0 } from './transactions.ts';
+export { BookIdTooLongError, bookIdMigration } from './book-id-migration.ts';
+export { BOOK_ID_MAX, EPOCH_MS_MAX, ID_MAX, SYMBOL_MAX } from './fields.ts';
 export { sampleBookDocs } from './sample-docs.ts';

@@ -4,7 +4,9 @@ import { RxDBDevModePlugin, disableWarnings } from 'rxdb/plugins/dev-mode';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
-import { accountSchemaV0, BOOK_COLLECTION_NAMES, bookCollections, migrateAccountV0toV1 } from './index.ts';
+import {
+  accountSchemaV0, BOOK_COLLECTION_NAMES, BOOK_ID_MAX, BookIdTooLongError, bookCollections, lotSchemaV0, migrateAccountV0toV1,
+} from './index.ts';
 import { sampleBookDocs } from './sample-docs.ts';
 
 let dbs: RxDatabase[] = [];
@@ -95,5 +97,35 @@ describe('accounts v0 → v1 migration', () => {
     const docs = (await db.accounts.find({ sort: [{ id: 'asc' }] }).exec()).map((d: any) => d.toJSON());
     expect(docs.map((d: any) => [d.id, d.cashCents, d.accountRevision])).toEqual([['acc-1', 123456, 0], ['acc-2', 1999, 0]]);
     expect(docs[0]).not.toHaveProperty('cash');
+  });
+});
+
+describe('lots and transactions v0 → v1 (ids at most BOOK_ID_MAX)', () => {
+  it('refuse a lot or transaction id, or its account or household reference, longer than BOOK_ID_MAX', async () => {
+    const db = await open(bookCollections);
+    const docs = sampleBookDocs();
+    const long = 'x'.repeat(BOOK_ID_MAX + 1);
+    await db.lots.insert({ ...docs.lots, id: 'y'.repeat(BOOK_ID_MAX) });
+    await expect(db.lots.insert({ ...docs.lots, id: long })).rejects.toThrow();
+    await expect(db.lots.insert({ ...docs.lots, id: 'lot-2', accountId: long })).rejects.toThrow();
+    await expect(db.transactions.insert({ ...docs.transactions, householdId: long })).rejects.toThrow();
+    expect(await db.lots.count().exec()).toBe(1);
+  });
+
+  it('migrate stored documents unchanged, and stop with a readable error on an id that does not fit', async () => {
+    const migrate = bookCollections.lots.migrationStrategies[1]!;
+    const lot = { ...sampleBookDocs().lots };
+    expect(migrate(lot)).toEqual(lot);
+    expect(() => migrate({ ...lot, accountId: 'a'.repeat(BOOK_ID_MAX + 5) })).toThrow(BookIdTooLongError);
+    expect(() => migrate({ ...lot, accountId: 'a'.repeat(BOOK_ID_MAX + 5) })).toThrow(/accountId .* 45 characters/);
+
+    const name = `migrate-lots-${process.pid}-${n++}`;
+    const old = await open({ lots: { schema: lotSchemaV0 } }, name);
+    await old.lots.bulkInsert([lot, { ...lot, id: 'lot-2', symbol: 'BND' }]);
+    await old.close();
+    dbs = dbs.filter((d) => d !== old);
+    const db = await open({ lots: bookCollections.lots }, name);
+    const docs = (await db.lots.find({ selector: { accountId: lot.accountId }, sort: [{ accountId: 'asc' }, { symbol: 'asc' }] }).exec()).map((d: any) => d.toJSON());
+    expect(docs).toEqual([{ ...lot, id: 'lot-2', symbol: 'BND' }, lot]);
   });
 });

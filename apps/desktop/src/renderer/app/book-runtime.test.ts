@@ -1,6 +1,13 @@
 // The runtime end to end in Node: real RxDB (memory), the real valuation service over Comlink, the real store.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BookDatabase } from '../db/book-db.ts';
+import { addRxPlugin, createRxDatabase, rxStorageInstanceToReplicationHandler, type RxDatabase } from 'rxdb';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
+import { replicateRxCollection } from 'rxdb/plugins/replication';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
+import { lotSchemaV0 } from '@aw/domain';
+import { bookConflictHandlers, createBookDatabase, type SyncStatus } from '@aw/sync-client';
+import { openBookDb, repulledCollections, type BookDatabase } from '../db/book-db.ts';
 import { createAppStore } from '../stores/app-store.ts';
 import { inProcessValuationClient, openTestDb, smallBook, untilState } from '../test-support.ts';
 import { valuationService } from '../workers/valuation-service.ts';
@@ -60,5 +67,86 @@ describe('book runtime', () => {
     await account!.incrementalPatch({ cashCents: account!.cashCents + 12_345 });
     const after = await untilState(store, (x) => x.valuation.totals!.marketValueCents !== before);
     expect(after.valuation.totals!.marketValueCents - before).toBe(12_345);
+  });
+});
+
+describe('book runtime over a replica whose lots were dropped at open (new storage format)', () => {
+  const replicateLots = (db: RxDatabase<any>, master: BookDatabase) => {
+    const handler = rxStorageInstanceToReplicationHandler(master.lots.storageInstance, bookConflictHandlers.lots, master.token);
+    return replicateRxCollection<any, any>({
+      collection: db.collections.lots!, replicationIdentifier: 'book-runtime-test', live: true,
+      pull: { handler: (checkpoint, batchSize) => handler.masterChangesSince(checkpoint, batchSize) },
+      push: { handler: (rows) => handler.masterWrite(rows) },
+    });
+  };
+  const status = (repulling: string[], p: Partial<SyncStatus> = {}): SyncStatus =>
+    ({ state: 'syncing', pendingLocalChanges: 0, lastError: null, authExpired: false, repulling: repulling as SyncStatus['repulling'], ...p });
+
+  it('shows the book only once the lots are pulled again, then values them', async () => {
+    const book = smallBook();
+    // The server's lots, and this desktop's replica of them stored by the previous app version (lots at v0).
+    const master = await createBookDatabase({ storage: getRxStorageMemory(), name: `runtime-master-${Date.now()}`, multiInstance: false, collections: ['lots'] });
+    await master.lots.bulkInsert(book.lots);
+    const storage = getRxStorageMemory();
+    const name = `runtime-repull-${Date.now()}`;
+    addRxPlugin(RxDBMigrationSchemaPlugin);
+    const old = await createRxDatabase({ name, storage: wrappedValidateAjvStorage({ storage }), multiInstance: false });
+    await old.addCollections({ lots: { schema: lotSchemaV0 } });
+    const first = replicateLots(old, master);
+    await first.awaitInitialReplication();
+    await first.cancel();
+    await old.close();
+
+    const db = await openBookDb(storage, { name, multiInstance: false });
+    expect(repulledCollections(db)).toEqual(['lots']);
+    expect(await db.lots.count().exec()).toBe(0);
+    const { lots: _l, ...rest } = book;
+    for (const [n, docs] of Object.entries(rest)) await (db as any)[n].bulkInsert(docs);
+    const store = createAppStore();
+    store.getState().setAppInfo({ version: 't', serverUrl: 'http://127.0.0.1:1', dataDir: '', shell: 'web' });
+    const valuation = inProcessValuationClient();
+    const offline = (async () => { throw new TypeError('fetch failed'); }) as unknown as typeof fetch;
+    const runtime = startBookRuntime({ db, store, valuation, loadBook: async () => 'local', fetchFn: offline, revalueDelayMs: 10 });
+    const again = replicateLots(db, master);
+    cleanup = async () => { runtime.stop(); valuation.terminate(); await again.cancel(); await db.close(); await master.close(); };
+
+    // The replication reports the lots as being pulled again (the app mirrors its status into the store).
+    store.getState().setSyncStatus(status(['lots']));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.getState().book.status).toBe('seeding');
+    expect(store.getState().book.message).toMatch(/pulling lots again from the server/);
+    await again.awaitInitialReplication();
+    store.getState().setSyncStatus(status([], { state: 'online' }));
+    await runtime.ready;
+    const s = await untilState(store, (x) => x.valuation.status === 'done');
+    expect(s.book.status).toBe('ready');
+    const expected = await valuationService.valueBook({ accounts: book.accounts, lots: book.lots, priceRows: book.prices, securities: book.securities });
+    expect(s.valuation.totals?.marketValueCents).toBe(expected.totals.marketValueCents);
+  });
+
+  it('opens the book anyway when the server is unreachable', async () => {
+    const store = createAppStore();
+    const storage = getRxStorageMemory();
+    const name = `runtime-repull-offline-${Date.now()}`;
+    addRxPlugin(RxDBMigrationSchemaPlugin);
+    const master = await createBookDatabase({ storage: getRxStorageMemory(), name: `runtime-master-off-${Date.now()}`, multiInstance: false, collections: ['lots'] });
+    await master.lots.bulkInsert(smallBook().lots.slice(0, 5));
+    const old = await createRxDatabase({ name, storage: wrappedValidateAjvStorage({ storage }), multiInstance: false });
+    await old.addCollections({ lots: { schema: lotSchemaV0 } });
+    const first = replicateLots(old, master);
+    await first.awaitInitialReplication();
+    await first.cancel();
+    await old.close();
+    const db = await openBookDb(storage, { name, multiInstance: false });
+    expect(repulledCollections(db)).toEqual(['lots']);
+    const valuation = inProcessValuationClient();
+    const runtime = startBookRuntime({ db, store, valuation, loadBook: async () => 'local', fetchFn: (async () => { throw new TypeError('x'); }) as unknown as typeof fetch });
+    cleanup = async () => { runtime.stop(); valuation.terminate(); await db.close(); await master.close(); };
+    store.getState().setSyncStatus(status(['lots'], { state: 'offline' }));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(store.getState().book.status).toBe('seeding');
+    store.getState().setSyncStatus(status(['lots'], { state: 'offline', lastError: { code: 'offline', message: 'server down', at: Date.now() } }));
+    await runtime.ready;
+    expect(store.getState().book.status).toBe('ready');
   });
 });

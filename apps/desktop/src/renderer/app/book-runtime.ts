@@ -3,7 +3,7 @@
 // data. Started once the database is open; `stop()` unsubscribes and cancels work (effect cleanup).
 import type { Account, DailyPrice, Household, Model, Security, TaxLot } from '@aw/domain';
 import type { Subscription } from 'rxjs';
-import type { BookDatabase } from '../db/book-db.ts';
+import { repulledCollections, type BookDatabase } from '../db/book-db.ts';
 import type { BookPayload } from '../db/book-payload.ts';
 import { loadHoldingsData, warmHoldingsReads } from '../db/holdings-query.ts';
 import { ensureBookSeeded } from '../db/seed.ts';
@@ -85,6 +85,29 @@ export function startBookRuntime(deps: BookRuntimeDeps): { stop(): void; ready: 
     }, deps.revalueDelayMs ?? 150);
   };
 
+  /**
+   * A replicated book whose collections were dropped at open (new storage format, nothing unpushed: book-db.ts)
+   * waits for their full pull, so no view shows a book without its lots; it opens anyway once the server is
+   * unreachable (the sync indicator says so, and the pull resumes when it is back).
+   */
+  function awaitRepull(onStatus: (message: string) => void): Promise<void> {
+    const names = repulledCollections(db);
+    if (!deps.loadBook || names.length === 0) return Promise.resolve();
+    onStatus(`Updating the local book to a new storage format: pulling ${names.join(' and ')} again from the server…`);
+    return new Promise<void>((resolve) => {
+      let unsubscribe = () => undefined as void;
+      const check = (s: ReturnType<AppStore['getState']>) => {
+        const st = s.sync.status;
+        const done = stopped || (st !== null && (!st.repulling?.length || (st.state === 'offline' && st.lastError !== null)));
+        if (!done) return false;
+        unsubscribe();
+        resolve();
+        return true;
+      };
+      if (!check(store.getState())) unsubscribe = store.subscribe(check);
+    });
+  }
+
   async function run(): Promise<void> {
     const { serverUrl } = actions().session;
     try {
@@ -93,6 +116,7 @@ export function startBookRuntime(deps: BookRuntimeDeps): { stop(): void; ready: 
       const source = deps.loadBook ? await deps.loadBook(onStatus) : await ensureBookSeeded(db, {
         serverUrl, generate: deps.generate, fetchFn: deps.fetchFn, onStatus,
       });
+      await awaitRepull(onStatus);
       if (stopped) return;
       subs.push(db.households.find({ sort: [{ name: 'asc' }] }).$.subscribe((docs) => actions().setHouseholds(docs.map((d) => d.toJSON() as Household))));
       subs.push(db.accounts.find({ sort: [{ householdId: 'asc' }, { id: 'asc' }] }).$.subscribe((docs) => actions().setAccounts(docs.map((d) => d.toJSON() as Account))));
