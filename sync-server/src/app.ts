@@ -118,6 +118,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     await createAuthTables(sql);
     book = await openServerBook(config.dataDir);
     cleanups.push(() => book.close());
+    for (const [collection, m] of Object.entries(book.migrations)) log.info({ collection, ...m }, 'book collection migrated to its new schema version');
     if (config.demo) await seedDemo(sql, book.db, log, now(), options.demoHouseholds);
   } catch (err) {
     await cleanup();

@@ -124,6 +124,9 @@ describe('openBookDb over a replica stored with an older lots schema', () => {
     expect(await packedAll()).toEqual(masterLots);
     expect(masterLots.find((l: any) => l.id === edited!.id)).toMatchObject({ quantity: 4242 });
     expect(masterLots.find((l: any) => l.id === deleted!.id)).toBeUndefined();
+    // The packs of the v0 lots are gone from disk, not left behind.
+    const packDbs = (await indexedDB.databases()).map((d) => d.name).filter((d) => d?.startsWith(`${name}--lot-packs-`));
+    expect(packDbs).toEqual([expect.stringMatching(/-v1$/)]);
     await again.state.cancel();
   });
 });

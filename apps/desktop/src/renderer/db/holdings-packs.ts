@@ -117,6 +117,8 @@ async function openState(db: BookDatabase): Promise<PackState | null> {
     open.result.createObjectStore(META);
   };
   const packs = await request(open);
+  // Packs of an older lots schema version are never read again (the lots were re-pulled or migrated): drop them.
+  for (let v = 0; v < db.lots.schema.version; v++) factory.deleteDatabase(`${db.name}--lot-packs-${FORMAT}-v${v}`);
   const state: PackState = { lots, packs, byAccount, coverage: null, pass: null, closed: false, log: null, recent: new Map(), version: 0 };
   // Any change of the lots (local write, replication, another tab): forget the kept reads.
   const changes = db.lots.$.subscribe(() => { state.version++; state.recent.clear(); });
