@@ -1,4 +1,5 @@
-// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--keep DIR [--port P]] [--screenshot FILE]`: the review
+// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--keep DIR [--port P]]
+// [--screenshot FILE]`: the review
 // screen in Debian Chromium (web mode, Playwright) on real IndexedDB (RxDB + Dexie), in a persistent browser profile
 // (a temp dir, removed after; incognito contexts have a small in-memory IndexedDB quota). The demo book (seed 42;
 // default 2,500 households ≈ 10,000 accounts) and N proposals (default 100,000) are written locally first (about
@@ -9,23 +10,27 @@
 // (600 px every 50 ms), with a PerformanceObserver of long tasks (wall time). A DevTools trace of the same run
 // gives each main-thread task's thread CPU time too, which a loaded machine does not stretch (longestTaskCpuMs,
 // tasksOver50CpuMs, mainThreadCpuSec). --profile DIR also writes V8 CPU profiles of the mount and the bulk run and a
-// detailed trace, with a self/inclusive-time summary on stderr (long-task attribution). --screenshot FILE saves a
-// PNG of the mounted screen.
+// detailed trace, with a self/inclusive-time summary on stderr. --trace FILE writes detailed DevTools traces of the
+// bulk run (devtools.timeline categories; 20 s segments: FILE, then FILE-2.json, …) and prints
+// on stderr every task over 50 ms of CPU split into script / style / layout / paint / GC with its heaviest parts
+// (ui/trace-attribution.ts). --workers N sets the rebalance pool size (default: the app's, cores − 1, at least 1).
+// --screenshot FILE saves a PNG of the mounted screen.
 // Targets: first paint < 1.5 s; no main-thread task > 50 ms during the bulk run.
 // Last stdout line: {"bench":"ui","rows":..,"firstPaintMs":..,"longestTaskMs":..,"bulkRebalanceSec":..,...}.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import react from '@vitejs/plugin-react';
 import { serveRenderer } from '../apps/desktop/src/main/renderer-server.ts';
 import { recordMainThread, startCpuProfile, type Profiler } from './ui/main-thread.ts';
+import { attribute, combine, formatAttribution, type Attribution } from './ui/trace-attribution.ts';
 
 const { values } = parseArgs({ options: {
   smoke: { type: 'boolean', default: false }, households: { type: 'string' }, proposals: { type: 'string' }, profile: { type: 'string' },
-  keep: { type: 'string' }, port: { type: 'string' }, screenshot: { type: 'string' },
+  keep: { type: 'string' }, port: { type: 'string' }, screenshot: { type: 'string' }, trace: { type: 'string' }, workers: { type: 'string' },
 } });
 const households = Number(values.households ?? (values.smoke ? 100 : 2500));
 const proposals = Number(values.proposals ?? (values.smoke ? 5000 : 100_000));
@@ -39,7 +44,7 @@ async function main(): Promise<void> {
   await build({
     configFile: false, logLevel: 'warn', root: join(repoRoot, 'bench/ui'), plugins: [react()],
     worker: { format: 'es' },
-    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 8192, minify: !values.profile },
+    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 8192, minify: !values.profile && !values.trace },
   });
   // A kept profile's data belongs to one origin: the page is served on a fixed port then.
   const server = await serveRenderer({ root: outDir, serverUrl: 'http://127.0.0.1:9', dataDir: '', version: 'bench',
@@ -69,11 +74,15 @@ async function main(): Promise<void> {
     const profileDir = values.profile ? resolve(values.profile) : null;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     let profiler: Profiler | null = profileDir ? await startCpuProfile(page) : null;
-    const paint = await page.evaluate((n) => (window as any).bench.mount(n), data.proposals) as { firstPaintMs: number; allRowsMs: number };
+    const workers = values.workers ? Number(values.workers) : undefined;
+    const paint = await page.evaluate(([n, w]) => (window as any).bench.mount(n, w), [data.proposals, workers] as const) as { firstPaintMs: number; allRowsMs: number };
     if (profiler) log(await profiler.stop(join(profileDir!, 'ui-mount.cpuprofile')));
     if (values.screenshot) await page.screenshot({ path: resolve(values.screenshot) });
     profiler = profileDir ? await startCpuProfile(page) : null;
-    const recorder = await recordMainThread(page, { saveTo: profileDir ? join(profileDir, 'ui-bulk.trace.json') : undefined });
+    const tracePath = values.trace ? resolve(values.trace) : profileDir ? join(profileDir, 'ui-bulk.trace.json') : undefined;
+    if (tracePath) mkdirSync(dirname(tracePath), { recursive: true });
+    const segments: Attribution[] = [];
+    const recorder = await recordMainThread(page, { saveTo: tracePath, onSegment: tracePath ? (events) => segments.push(attribute(events)) : undefined });
     log(`ui: first row painted in ${paint.firstPaintMs.toFixed(0)} ms; all ${data.proposals} rows in ${paint.allRowsMs.toFixed(0)} ms; bulk rebalance while scrolling…`);
     const bulk = await page.evaluate(() => (window as any).bench.bulk()) as
       { seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number; status: string; message: string; scrolls: number;
@@ -81,6 +90,7 @@ async function main(): Promise<void> {
     for (const p of bulk.phases) log(`ui: bulk ${p}`);
     const cpu = await recorder.stop();
     if (profiler) log(await profiler.stop(join(profileDir!, 'ui-bulk.cpuprofile')));
+    if (tracePath) log(formatAttribution(combine(segments)));
     if (bulk.status !== 'done') throw new Error(`bulk rebalance ended '${bulk.status}': ${bulk.message}`);
     // The grid applies row transactions in batches (asyncTransactionWaitMillis): give the last batch time to land.
     const totalRows = data.proposals + bulk.proposals;

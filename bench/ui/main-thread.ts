@@ -4,6 +4,7 @@
 // as the functions with the most self time (long-task attribution). Units: ms unless named otherwise.
 import { writeFileSync } from 'node:fs';
 import type { CDPSession, Page } from 'playwright-core';
+import type { TraceEvent } from './trace-attribution.ts';
 
 export interface MainThreadTasks {
   /** Top-level tasks on the page's main thread. */
@@ -18,7 +19,6 @@ export interface MainThreadTasks {
   cpuSec: number;
 }
 
-interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; cat?: string; args?: { name?: string } }
 
 const DETAILED = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'];
 const TASKS_ONLY = ['disabled-by-default-devtools.timeline'];
@@ -27,55 +27,73 @@ export interface MainThreadRecorder { stop(): Promise<MainThreadTasks> }
 
 /**
  * One DevTools trace of the page through its own CDP session (a persistent browser context has no Browser object
- * for `browser.startTracing`): Tracing.start, and on `stop` Tracing.end and the trace read back as a stream.
+ * for `browser.startTracing`): Tracing.start; `end` ends tracing (the next trace may start at once) and gives the
+ * reader of this one's data (a stream on its session).
  */
-async function startTrace(page: Page, categories: string[]): Promise<{ stop(): Promise<Buffer> }> {
+async function startTrace(page: Page, categories: string[]): Promise<{ end(): Promise<() => Promise<Buffer>> }> {
   const cdp: CDPSession = await page.context().newCDPSession(page);
   await cdp.send('Tracing.start', { transferMode: 'ReturnAsStream', traceConfig: { includedCategories: categories } });
   return {
-    async stop() {
+    async end() {
       const complete = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream!)));
       await cdp.send('Tracing.end');
       const handle = await complete;
-      const parts: Buffer[] = [];
-      for (;;) {
-        const r = await cdp.send('IO.read', { handle, size: 8 << 20 });
-        parts.push(Buffer.from(r.data, r.base64Encoded ? 'base64' : 'utf8'));
-        if (r.eof) break;
-      }
-      await cdp.send('IO.close', { handle });
-      await cdp.detach();
-      return Buffer.concat(parts);
+      return async () => {
+        const parts: Buffer[] = [];
+        for (;;) {
+          const r = await cdp.send('IO.read', { handle, size: 8 << 20 });
+          parts.push(Buffer.from(r.data, r.base64Encoded ? 'base64' : 'utf8'));
+          if (r.eof) break;
+        }
+        await cdp.send('IO.close', { handle });
+        await cdp.detach();
+        return Buffer.concat(parts);
+      };
     },
   };
 }
 
 /**
  * Records the page main thread's top-level tasks until `stop()`. The trace is taken in segments of `segmentMs`
- * (a long run's single trace would not fit in memory), so a task straddling two segments can be missed; with
- * `saveTo` one detailed trace (opens in DevTools) covers the whole run instead.
+ * (a long run's single trace would not fit in memory; each starts as the last ends), so a task straddling two
+ * segments can be missed. `detailed`:
+ * the devtools.timeline categories too (what each task did: script, style, layout, paint, GC), each segment handed
+ * to `onSegment` and, with `saveTo` (a .json path), saved: the first segment to `saveTo`, the k-th to `saveTo` with
+ * `-k` before `.json` (each opens in DevTools).
  */
-export async function recordMainThread(page: Page, opts: { segmentMs?: number; saveTo?: string } = {}): Promise<MainThreadRecorder> {
+export async function recordMainThread(page: Page, opts: { segmentMs?: number; saveTo?: string; detailed?: boolean;
+  onSegment?(events: readonly TraceEvent[]): void } = {}): Promise<MainThreadRecorder> {
   const total: MainThreadTasks = { tasks: 0, longestTaskMs: 0, longestTaskCpuMs: 0, tasksOver50CpuMs: 0, cpuSec: 0 };
   let stopping = false;
   let wake: () => void = () => undefined;
-  const start = () => startTrace(page, opts.saveTo ? DETAILED : TASKS_ONLY);
+  const detailed = opts.detailed || !!opts.saveTo;
+  const start = () => startTrace(page, detailed ? DETAILED : TASKS_ONLY);
   let trace = await start();
+  let segment = 0;
   const loop = (async () => {
     while (true) {
       await new Promise<void>((r) => {
         wake = r;
-        if (!opts.saveTo) setTimeout(r, opts.segmentMs ?? 20_000);
+        setTimeout(r, opts.segmentMs ?? 20_000);
         if (stopping) r();
       });
-      const seg = mainThreadTasks(await trace.stop(), opts.saveTo);
+      // The next segment starts before this one is read and parsed (seconds for a detailed one): no gap between them.
+      const final = stopping;
+      const read = await trace.end();
+      if (!final) trace = await start();
+      const buf = await read();
+      segment++;
+      if (opts.saveTo) writeFileSync(segment === 1 ? opts.saveTo : opts.saveTo.replace(/(\.json)?$/, `-${segment}.json`), buf);
+      const parsed = JSON.parse(buf.toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
+      const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+      opts.onSegment?.(events);
+      const seg = mainThreadTasks(events);
       total.tasks += seg.tasks;
       total.longestTaskMs = Math.max(total.longestTaskMs, seg.longestTaskMs);
       total.longestTaskCpuMs = Math.max(total.longestTaskCpuMs, seg.longestTaskCpuMs);
       total.tasksOver50CpuMs += seg.tasksOver50CpuMs;
       total.cpuSec += seg.cpuSec;
-      if (stopping) return;
-      trace = await start();
+      if (final) return;
     }
   })();
   return {
@@ -90,10 +108,7 @@ export async function recordMainThread(page: Page, opts: { segmentMs?: number; s
 
 
 /** Sums a trace's page main thread top-level tasks (the renderer main thread with the most task CPU time). */
-function mainThreadTasks(buf: Buffer, saveTo?: string): MainThreadTasks {
-  if (saveTo) writeFileSync(saveTo, buf);
-  const parsed = JSON.parse(buf.toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
-  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+function mainThreadTasks(events: readonly TraceEvent[]): MainThreadTasks {
   const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   const byThread = new Map<string, TraceEvent[]>();
   for (const e of events) {

@@ -14,6 +14,7 @@ import type { BookPayload } from '../../apps/desktop/src/renderer/db/book-payloa
 import { writeBook } from '../../apps/desktop/src/renderer/db/seed.ts';
 import { createAppStore, StoreProvider, type AppStore } from '../../apps/desktop/src/renderer/stores/app-store.ts';
 import { createWorkerPool } from '../../apps/desktop/src/renderer/workers/pool.ts';
+import { createRebalanceRunner } from '../../apps/desktop/src/renderer/workers/rebalance-client.ts';
 import { readAllLive } from '../../apps/desktop/src/renderer/workers/rebalance-idb.ts';
 import { proposalReaderOf } from '../../apps/desktop/src/renderer/workers/rebalance-rows.ts';
 import type { DemoApi } from '../../apps/desktop/src/renderer/workers/demo-service.ts';
@@ -93,12 +94,13 @@ async function setup(households: number, proposals: number, keep: boolean):
 
 const countText = () => document.querySelector('[data-testid="review-count"]')?.textContent ?? '';
 
-async function mount(expected: number): Promise<{ firstPaintMs: number; allRowsMs: number }> {
+/** Mounts the screen; `workers`: the rebalance pool size (default: the app's). */
+async function mount(expected: number, workers?: number): Promise<{ firstPaintMs: number; allRowsMs: number }> {
   store = createAppStore();
   store.getState().setHouseholds(book.households);
   store.getState().setAccounts(book.accounts);
   store.getState().setModels(book.models);
-  controller = createRebalanceController({ db, store });
+  controller = createRebalanceController({ db, store, ...(workers ? { runner: createRebalanceRunner({ size: workers }) } : {}) });
   const t0 = performance.now();
   createRoot(document.getElementById('root')!).render(
     <StoreProvider store={store}>

@@ -17,7 +17,9 @@ const moneyCol = (field: keyof GroupRow, headerName: string): ColDef<GroupRow> =
 export function GroupGrid({ by }: { by: 'model' | 'household' }) {
   const store = useAppStore();
   const rows = useApp((s) => s.rebalance.rows);
-  const groups = useMemo(() => groupRows(rows, by), [rows, by]);
+  // Added rows grow `rows` in place: the change sequence says when to regroup.
+  const seq = useApp((s) => s.rebalance.change.seq);
+  const groups = useMemo(() => groupRows(rows, by), [rows, seq, by]);
   const columns = useMemo<ColDef<GroupRow>[]>(() => [
     { field: 'name', headerName: by === 'model' ? 'Model' : 'Household', filter: 'agTextColumnFilter', flex: 1.4, minWidth: 180, cellClass: 'group-link' },
     num('proposals', 'Proposals'), num('drafts', 'Drafts'), num('submitted', 'Submitted', 100), num('trades', 'Trades'),

@@ -9,10 +9,10 @@
 // applied by the view; sort by column header, by the view. Checkbox selection of draft proposals (plain-DOM boxes,
 // grid/selection-column.ts; ids held here; the header box selects the filtered drafts). A row click opens the
 // trade drawer. The grid is AG Grid's own DOM renderer (createGrid), not ag-grid-react: React-rendered rows and
-// cells cost 100–200 ms per fast scroll step at this size. Each row is one element (grid/row-lines.ts: a cloned
-// line of positioned spans) instead of AG Grid's per-cell controllers, which cost 18–69 ms of script per fast
-// scroll frame; buys, sells and the estimated tax start hidden (the Columns menu shows them); only 4 rows are
-// rendered beyond the viewport.
+// cells cost 100–200 ms per fast scroll step at this size. Each row is one line (grid/row-lines.ts: a full-width
+// row holding a line of spans placed by a per-grid stylesheet, filled a few lines per frame) instead of AG Grid's
+// per-cell controllers, which cost 18–69 ms of script per fast scroll frame; buys, sells and the estimated tax
+// start hidden (the Columns menu shows them); only 4 rows are rendered beyond the viewport.
 import { useEffect, useRef } from 'react';
 import { createGrid, type ColDef, type GetRowIdParams, type GridApi, type GridOptions, type IDatasource, type SortModelItem } from 'ag-grid-community';
 import { gridTheme } from '../../grid/ag-grid.ts';
