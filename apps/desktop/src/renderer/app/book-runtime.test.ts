@@ -1,11 +1,11 @@
 // The runtime end to end in Node: real RxDB (memory), the real valuation service over Comlink, the real store.
 import { afterEach, describe, expect, it } from 'vitest';
-import { addRxPlugin, createRxDatabase, rxStorageInstanceToReplicationHandler, type RxDatabase } from 'rxdb';
+import { addRxPlugin, createRxDatabase, rxStorageInstanceToReplicationHandler, type RxDatabase, type RxStorage } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
-import { lotSchemaV0 } from '@aw/domain';
+import { lotSchemaV0, type TaxLot } from '@aw/domain';
 import { bookConflictHandlers, createBookDatabase, type SyncStatus } from '@aw/sync-client';
 import { openBookDb, repulledCollections, type BookDatabase } from '../db/book-db.ts';
 import { createAppStore } from '../stores/app-store.ts';
@@ -82,13 +82,10 @@ describe('book runtime over a replica whose lots were dropped at open (new stora
   const status = (repulling: string[], p: Partial<SyncStatus> = {}): SyncStatus =>
     ({ state: 'syncing', pendingLocalChanges: 0, lastError: null, authExpired: false, repulling: repulling as SyncStatus['repulling'], ...p });
 
-  it('shows the book only once the lots are pulled again, then values them', async () => {
-    const book = smallBook();
-    // The server's lots, and this desktop's replica of them stored by the previous app version (lots at v0).
-    const master = await createBookDatabase({ storage: getRxStorageMemory(), name: `runtime-master-${Date.now()}`, multiInstance: false, collections: ['lots'] });
-    await master.lots.bulkInsert(book.lots);
-    const storage = getRxStorageMemory();
-    const name = `runtime-repull-${Date.now()}`;
+  /** A master holding `lots`, and a replica `name` of it stored by the previous app version (lots at v0, fully pulled). */
+  const oldReplica = async (lots: TaxLot[], name: string, storage: RxStorage<any, any>) => {
+    const master = await createBookDatabase({ storage: getRxStorageMemory(), name: `${name}-master`, multiInstance: false, collections: ['lots'] });
+    await master.lots.bulkInsert(lots);
     addRxPlugin(RxDBMigrationSchemaPlugin);
     const old = await createRxDatabase({ name, storage: wrappedValidateAjvStorage({ storage }), multiInstance: false });
     await old.addCollections({ lots: { schema: lotSchemaV0 } });
@@ -96,6 +93,15 @@ describe('book runtime over a replica whose lots were dropped at open (new stora
     await first.awaitInitialReplication();
     await first.cancel();
     await old.close();
+    return master;
+  };
+
+  it('shows the book only once the lots are pulled again, then values them', async () => {
+    const book = smallBook();
+    // The server's lots, and this desktop's replica of them stored by the previous app version (lots at v0).
+    const storage = getRxStorageMemory();
+    const name = `runtime-repull-${Date.now()}`;
+    const master = await oldReplica(book.lots, name, storage);
 
     const db = await openBookDb(storage, { name, multiInstance: false });
     expect(repulledCollections(db)).toEqual(['lots']);
@@ -128,15 +134,7 @@ describe('book runtime over a replica whose lots were dropped at open (new stora
     const store = createAppStore();
     const storage = getRxStorageMemory();
     const name = `runtime-repull-offline-${Date.now()}`;
-    addRxPlugin(RxDBMigrationSchemaPlugin);
-    const master = await createBookDatabase({ storage: getRxStorageMemory(), name: `runtime-master-off-${Date.now()}`, multiInstance: false, collections: ['lots'] });
-    await master.lots.bulkInsert(smallBook().lots.slice(0, 5));
-    const old = await createRxDatabase({ name, storage: wrappedValidateAjvStorage({ storage }), multiInstance: false });
-    await old.addCollections({ lots: { schema: lotSchemaV0 } });
-    const first = replicateLots(old, master);
-    await first.awaitInitialReplication();
-    await first.cancel();
-    await old.close();
+    const master = await oldReplica(smallBook().lots.slice(0, 5), name, storage);
     const db = await openBookDb(storage, { name, multiInstance: false });
     expect(repulledCollections(db)).toEqual(['lots']);
     const valuation = inProcessValuationClient();
