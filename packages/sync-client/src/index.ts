@@ -5,3 +5,4 @@ export { bookConflictHandlers, lastWriterWins, mergeHousehold, mergeNotes, resol
 export type { WebSocketCtor, WebSocketLike } from './replication-stream.ts';
 export { openPriceStream, streamUrl, type PriceStream, type PriceStreamError, type PriceStreamOptions, type PriceStreamState, type PriceTick } from './price-stream.ts';
 export { repullStaleCollection, type RepullDecision } from './replica-repull.ts';
+export { oldestStaleMeta, openStorageInstance } from './stale-collection.ts';

@@ -11,12 +11,11 @@
 // - otherwise (a local edit not pushed yet, or a collection never replicated, e.g. a local demo book) RxDB's
 //   migration runs as before: it keeps the edits and the checkpoints, and the edits are pushed afterwards.
 import {
-  getAllCollectionDocuments, getPreviousVersions, META_INSTANCE_SCHEMA_TITLE, normalizeMangoQuery, overwritable, prepareQuery,
-  removeCollectionStorages,
+  META_INSTANCE_SCHEMA_TITLE, normalizeMangoQuery, prepareQuery, removeCollectionStorages,
   type InternalStoreCollectionDocType, type RxConflictHandler, type RxDatabase, type RxDocumentData, type RxJsonSchema,
-  type RxStorageInstance,
 } from 'rxdb';
 import { unpushedInStorages } from './pending-changes.ts';
+import { oldestStaleMeta, openStorageInstance } from './stale-collection.ts';
 
 /** What `repullStaleCollection` found and did for one collection. */
 export type RepullDecision =
@@ -31,38 +30,17 @@ export type RepullDecision =
     unpushedIds: string[];
   };
 
-async function openInstance(db: RxDatabase<any>, collectionName: string, schema: RxJsonSchema<any>): Promise<RxStorageInstance<any, any, any>> {
-  return db.storage.createStorageInstance({
-    databaseInstanceToken: db.token,
-    databaseName: db.name,
-    collectionName,
-    schema,
-    options: {},
-    multiInstance: db.multiInstance,
-    password: db.password,
-    devMode: overwritable.isDevMode(),
-  });
-}
-
-/** The oldest stored version's meta document of collection `name` (as RxDB's migration picks it), if any. */
-async function staleMeta(db: RxDatabase<any>, name: string, schema: RxJsonSchema<any>): Promise<RxDocumentData<InternalStoreCollectionDocType> | undefined> {
-  const keys = getPreviousVersions(schema).map((v) => `${name}-${v}`);
-  if (keys.length === 0) return undefined;
-  const docs = (await getAllCollectionDocuments(db.internalStore)).filter((d) => d.data.name === name);
-  return keys.map((k) => docs.find((d) => d.key === k)).find((d) => d !== undefined);
-}
-
 /** Up to `limit` ids of documents of the old-version copy that some replication of it has not pushed; null: never replicated. */
 async function unpushedOfStale(db: RxDatabase<any>, meta: RxDocumentData<InternalStoreCollectionDocType>, isEqual: RxConflictHandler<any>['isEqual'], limit: number): Promise<{ ids: string[]; documents: number } | null> {
   const replications = meta.data.connectedStorages.filter((c) => c.schema.title === META_INSTANCE_SCHEMA_TITLE);
   const schema = meta.data.schema;
-  const fork = await openInstance(db, meta.data.name, schema);
+  const fork = await openStorageInstance(db, meta.data.name, schema);
   try {
     const documents = (await fork.count(prepareQuery(schema, normalizeMangoQuery(schema, { selector: {} })))).count;
     if (replications.length === 0) return documents === 0 ? { ids: [], documents } : null;
     const ids: string[] = [];
     for (const r of replications) {
-      const metaInstance = await openInstance(db, r.collectionName, r.schema);
+      const metaInstance = await openStorageInstance(db, r.collectionName, r.schema);
       try {
         const primaryPath = typeof schema.primaryKey === 'string' ? schema.primaryKey : schema.primaryKey.key;
         ids.push(...await unpushedInStorages({ fork, meta: metaInstance, primaryPath, hasAttachments: !!schema.attachments, isEqual }, { limit: limit - ids.length }));
@@ -84,7 +62,7 @@ async function unpushedOfStale(db: RxDatabase<any>, meta: RxDocumentData<Interna
  * handler's equality (the one its replication uses).
  */
 export async function repullStaleCollection(db: RxDatabase<any>, name: string, schema: RxJsonSchema<any>, isEqual: RxConflictHandler<any>['isEqual']): Promise<RepullDecision> {
-  const meta = await staleMeta(db, name, schema);
+  const meta = await oldestStaleMeta(db, name, schema);
   if (!meta) return { action: 'current' };
   const fromVersion = meta.data.schema.version;
   const unpushed = await unpushedOfStale(db, meta, isEqual, 10);

@@ -11,11 +11,8 @@
 // stopped half-way starts over on the next open, and documents already copied are skipped (a 409 against an
 // identical stored copy). Any other refused write (e.g. the new schema's validation) stops the open with an error
 // naming the document, and nothing old is removed.
-import {
-  createRxSchema, getChangedDocumentsSince, getPreviousVersions, getPrimaryKeyOfInternalDocument, INTERNAL_CONTEXT_COLLECTION,
-  overwritable, writeSingle, type InternalStoreCollectionDocType, type RxDatabase, type RxDocumentData, type RxJsonSchema,
-  type RxStorageInstance,
-} from 'rxdb';
+import { createRxSchema, getChangedDocumentsSince, writeSingle, type RxDatabase, type RxDocumentData, type RxJsonSchema } from 'rxdb';
+import { oldestStaleMeta, openStorageInstance } from '@aw/sync-client';
 
 /** Documents per copy step (one read, one bulkWrite). */
 export const COPY_STEP_DOCS = 10_000;
@@ -33,20 +30,6 @@ export interface CopyMigrationResult {
   /** Already in the new storage from an interrupted earlier run. */
   skipped: number;
   dropped: number;
-}
-
-const openInstance = (db: RxDatabase<any>, collectionName: string, schema: RxJsonSchema<any>): Promise<RxStorageInstance<any, any, any>> =>
-  db.storage.createStorageInstance({
-    databaseInstanceToken: db.token, databaseName: db.name, collectionName, schema, options: {},
-    multiInstance: db.multiInstance, password: db.password, devMode: overwritable.isDevMode(),
-  });
-
-/** The oldest stored version's collection document of `name`, if any (the one RxDB's migration would start from). */
-async function oldestStaleMeta(db: RxDatabase<any>, name: string, schema: RxJsonSchema<any>): Promise<RxDocumentData<InternalStoreCollectionDocType> | undefined> {
-  const ids = getPreviousVersions(schema).map((v) => getPrimaryKeyOfInternalDocument(`${name}-${v}`, INTERNAL_CONTEXT_COLLECTION));
-  if (ids.length === 0) return undefined;
-  const found = await db.internalStore.findDocumentsById(ids, false);
-  return ids.map((id) => found.find((d: RxDocumentData<any>) => d.id === id)).find((d) => d !== undefined) as RxDocumentData<InternalStoreCollectionDocType> | undefined;
 }
 
 function migrateDoc(stored: RxDocumentData<any>, fromVersion: number, toVersion: number, strategies: MigrationStrategies): RxDocumentData<any> | null {
@@ -74,8 +57,8 @@ export async function migrateCollectionByCopy(
   const fromVersion = meta.data.schema.version;
   const newSchema = createRxSchema(schema, db.hashFunction).jsonSchema;
   const primaryPath = newSchema.primaryKey as string;
-  const oldInstance = await openInstance(db, name, meta.data.schema);
-  const newInstance = await openInstance(db, name, newSchema);
+  const oldInstance = await openStorageInstance(db, name, meta.data.schema);
+  const newInstance = await openStorageInstance(db, name, newSchema);
   const result: CopyMigrationResult = { fromVersion, copied: 0, skipped: 0, dropped: 0 };
   try {
     let checkpoint: { id: string; lwt: number } | undefined;
