@@ -1,4 +1,4 @@
-// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--keep DIR [--port P]]
+// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--cpu] [--keep DIR [--port P]]
 // [--screenshot FILE]`: the review
 // screen in Debian Chromium (web mode, Playwright) on real IndexedDB (RxDB + Dexie), in a persistent browser profile
 // (a temp dir, removed after; incognito contexts have a small in-memory IndexedDB quota). The demo book (seed 42;
@@ -7,9 +7,11 @@
 // on a fixed port since the data belongs to one origin, removing the proposals of earlier bulk runs); then the real
 // RebalanceScreen mounts and we time the first painted grid row ("first paint after the data is local") and the
 // full paged load; then a bulk rebalance of every account runs in the Comlink worker pool while the grid scrolls
-// (600 px every 50 ms), with a PerformanceObserver of long tasks (wall time). A DevTools trace of the same run
-// gives each main-thread task's thread CPU time too, which a loaded machine does not stretch (longestTaskCpuMs,
-// tasksOver50CpuMs, mainThreadCpuSec). --profile DIR also writes V8 CPU profiles of the mount and the bulk run and a
+// (600 px every 50 ms), with a PerformanceObserver of long tasks (wall time). --cpu records a DevTools trace of the
+// same run for each main-thread task's thread CPU time, which a loaded machine does not stretch (longestTaskCpuMs,
+// tasksOver50CpuMs, mainThreadCpuSec; on by default with --smoke and with --trace). Off by default at full size:
+// Chromium's tracing service and this process parsing the trace took 0.5–1 core of the 2, stretching the very
+// wall times the target is about (and a worker's busy IndexedDB phase filled one 20 s segment past 512 MB). --profile DIR also writes V8 CPU profiles of the mount and the bulk run and a
 // detailed trace, with a self/inclusive-time summary on stderr. --trace FILE writes detailed DevTools traces of the
 // bulk run (devtools.timeline categories; 20 s segments: FILE, then FILE-2.json, …) and prints
 // on stderr every task over 50 ms of CPU split into script / style / layout / paint / GC with its heaviest parts
@@ -31,6 +33,7 @@ import { attribute, combine, formatAttribution, type Attribution } from './ui/tr
 const { values } = parseArgs({ options: {
   smoke: { type: 'boolean', default: false }, households: { type: 'string' }, proposals: { type: 'string' }, profile: { type: 'string' },
   keep: { type: 'string' }, port: { type: 'string' }, screenshot: { type: 'string' }, trace: { type: 'string' }, workers: { type: 'string' },
+  cpu: { type: 'boolean' },
 } });
 const households = Number(values.households ?? (values.smoke ? 100 : 2500));
 const proposals = Number(values.proposals ?? (values.smoke ? 5000 : 100_000));
@@ -82,13 +85,14 @@ async function main(): Promise<void> {
     const tracePath = values.trace ? resolve(values.trace) : profileDir ? join(profileDir, 'ui-bulk.trace.json') : undefined;
     if (tracePath) mkdirSync(dirname(tracePath), { recursive: true });
     const segments: Attribution[] = [];
-    const recorder = await recordMainThread(page, { saveTo: tracePath, onSegment: tracePath ? (events) => segments.push(attribute(events)) : undefined });
+    const recorder = values.cpu ?? (values.smoke || !!tracePath)
+      ? await recordMainThread(page, { saveTo: tracePath, onSegment: tracePath ? (events) => segments.push(attribute(events)) : undefined }) : null;
     log(`ui: first row painted in ${paint.firstPaintMs.toFixed(0)} ms; all ${data.proposals} rows in ${paint.allRowsMs.toFixed(0)} ms; bulk rebalance while scrolling…`);
     const bulk = await page.evaluate(() => (window as any).bench.bulk()) as
       { seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number; status: string; message: string; scrolls: number;
         phases: string[]; workers: number };
     for (const p of bulk.phases) log(`ui: bulk ${p}`);
-    const cpu = await recorder.stop();
+    const cpu = await recorder?.stop();
     if (profiler) log(await profiler.stop(join(profileDir!, 'ui-bulk.cpuprofile')));
     if (tracePath) log(formatAttribution(combine(segments)));
     if (bulk.status !== 'done') throw new Error(`bulk rebalance ended '${bulk.status}': ${bulk.message}`);
@@ -108,10 +112,12 @@ async function main(): Promise<void> {
       ['scroll steps during the run', bulk.scrolls],
       ['long tasks (> 50 ms) during the run', bulk.longTasks],
       ['longest main-thread task (ms)', r1(bulk.longestTaskMs)],
-      ['main-thread tasks during the run (trace)', cpu.tasks],
-      ['longest task, thread CPU time (ms)', r1(cpu.longestTaskCpuMs)],
-      ['tasks over 50 ms of CPU', cpu.tasksOver50CpuMs],
-      ['main-thread CPU during the run (s)', r1(cpu.cpuSec)],
+      ...(cpu ? [
+        ['main-thread tasks during the run (trace)', cpu.tasks],
+        ['longest task, thread CPU time (ms)', r1(cpu.longestTaskCpuMs)],
+        ['tasks over 50 ms of CPU', cpu.tasksOver50CpuMs],
+        ['main-thread CPU during the run (s)', r1(cpu.cpuSec)],
+      ] : []),
       ['data generation + local writes (s, excluded)', r1(setupSec)],
     ];
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
@@ -120,7 +126,8 @@ async function main(): Promise<void> {
     console.log(`target first paint < 1500 ms: ${paint.firstPaintMs < 1500 ? 'met' : 'MISSED'}; target no task > 50 ms: ${bulk.longTasks === 0 ? 'met' : 'MISSED'}`);
     console.log(JSON.stringify({ bench: 'ui', rows: data.proposals, firstPaintMs: r1(paint.firstPaintMs), longestTaskMs: r1(bulk.longestTaskMs),
       bulkRebalanceSec: r1(bulk.seconds), allRowsMs: r1(paint.allRowsMs), longTasks: bulk.longTasks, accounts: bulk.accounts, proposalsWritten: bulk.proposals,
-      longestTaskCpuMs: r1(cpu.longestTaskCpuMs), tasksOver50CpuMs: cpu.tasksOver50CpuMs, mainThreadCpuSec: r1(cpu.cpuSec), loadAvg1m: r1(loadavg()[0]!) }));
+      ...(cpu ? { longestTaskCpuMs: r1(cpu.longestTaskCpuMs), tasksOver50CpuMs: cpu.tasksOver50CpuMs, mainThreadCpuSec: r1(cpu.cpuSec) } : {}),
+      loadAvg1m: r1(loadavg()[0]!) }));
   } finally {
     await context.close();
     await server.close();

@@ -35,6 +35,8 @@ import { decodeColumns, encodeColumns, type Columns } from './lot-columns.ts';
 import { dexieBackend, dexieFactory, isLive, prefixRange, withoutMeta } from '../workers/rebalance-idb.ts';
 
 export type LotScope = { householdId: string } | { accountId: string };
+/** The scope of a worker's read (workers/rebalance-lots.ts): several households at once. */
+type ReadScope = LotScope | { householdIds: readonly string[] };
 
 /** Change sets above this size: fall back to the RxDB query and rebuild. */
 export const CHANGES_MAX = 1000;
@@ -103,13 +105,14 @@ function stateOf(db: BookDatabase): Promise<PackState | null> {
   return s;
 }
 
-async function openState(db: BookDatabase): Promise<PackState | null> {
-  const [lots, factory] = await Promise.all([dexieBackend(db.lots.internalStorageInstance), dexieFactory(db.lots.internalStorageInstance)]);
-  const byAccount = indexOf(db.lots, ['accountId', 'symbol']);
+/** The packs database of a book (its RxDB database name) at a lots schema version. */
+export const lotPacksName = (bookName: string, lotsVersion: number): string => `${bookName}--lot-packs-${FORMAT}-v${lotsVersion}`;
+
+/** A pack state over the lots' native database (null unless it has the indexes packs need), opening (or creating) the packs database. */
+async function openPackState(lots: IDBDatabase | null, factory: IDBFactory | null, byAccount: string | null, name: string): Promise<PackState | null> {
   if (!lots || !factory || !byAccount || !lots.objectStoreNames.contains('docs')) return null;
   const indexes = lots.transaction('docs', 'readonly').objectStore('docs').indexNames;
   if (!indexes.contains(byAccount) || !indexes.contains('[_meta.lwt+id]')) return null;
-  const name = `${db.name}--lot-packs-${FORMAT}-v${db.lots.schema.version}`;
   const open = factory.open(name, 1);
   open.onupgradeneeded = () => {
     const store = open.result.createObjectStore(PACKS, { keyPath: ['householdId', 'accountId'] });
@@ -117,9 +120,17 @@ async function openState(db: BookDatabase): Promise<PackState | null> {
     open.result.createObjectStore(META);
   };
   const packs = await request(open);
+  return { lots, packs, byAccount, coverage: null, pass: null, closed: false, log: null, recent: new Map(), version: 0 };
+}
+
+async function openState(db: BookDatabase): Promise<PackState | null> {
+  const [lots, factory] = await Promise.all([dexieBackend(db.lots.internalStorageInstance), dexieFactory(db.lots.internalStorageInstance)]);
+  const name = lotPacksName(db.name, db.lots.schema.version);
+  const state = await openPackState(lots, factory, indexOf(db.lots, ['accountId', 'symbol']), name);
+  if (!state || !factory) return null;
+  const { packs } = state;
   // Packs of an older lots schema version are never read again (the lots were re-pulled or migrated): drop them.
-  for (let v = 0; v < db.lots.schema.version; v++) factory.deleteDatabase(`${db.name}--lot-packs-${FORMAT}-v${v}`);
-  const state: PackState = { lots, packs, byAccount, coverage: null, pass: null, closed: false, log: null, recent: new Map(), version: 0 };
+  for (let v = 0; v < db.lots.schema.version; v++) factory.deleteDatabase(lotPacksName(db.name, v));
   // Any change of the lots (local write, replication, another tab): forget the kept reads.
   const changes = db.lots.$.subscribe(() => { state.version++; state.recent.clear(); });
   db.onClose.push(() => changes.unsubscribe());
@@ -206,10 +217,18 @@ async function buildPass(s: PackState, chunk: number, onStep?: (step: number) =>
 }
 
 /** Runs a build pass unless one is running (in this context; Web Locks serialise passes across tabs). */
-function startPass(s: PackState, chunk = STEP_LOTS, onStep?: (step: number) => Promise<void>): Promise<void> {
+function startPass(s: PackState, chunk = STEP_LOTS, onStep?: (step: number) => Promise<void>, force = false): Promise<void> {
   if (s.pass) return s.pass;
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  const run = (): Promise<void> => buildPass(s, chunk, onStep);
+  const asked = Date.now();
+  // Another context (a tab, a rebalance worker) may have built the packs while this one waited for the lock.
+  const run = async (): Promise<void> => {
+    if (!force) {
+      const c = await storedCoverage(s);
+      if (fresh(c) && c.builtAt >= asked) { s.coverage = c; return; }
+    }
+    await buildPass(s, chunk, onStep);
+  };
   const pass: Promise<void> = (locks ? locks.request(`aw-lot-packs:${s.packs.name}`, run) : run())
     .then(() => undefined, () => undefined) // a failed pass leaves no marker: reads fall back to RxDB queries
     .finally(() => { s.pass = null; });
@@ -229,7 +248,7 @@ export async function lotPacksReady(db: BookDatabase,
   if (!s || s.closed) return;
   if (opts.rebuild) {
     await s.pass;
-    return startPass(s, opts.stepLots, opts.onStep);
+    return startPass(s, opts.stepLots, opts.onStep, true);
   }
   if (s.pass) return s.pass;
   if (fresh(s.coverage)) return;
@@ -281,16 +300,18 @@ async function catchUp(s: PackState, coverage: Coverage, steps?: Record<string, 
   return log.byId;
 }
 
-async function packsOf(s: PackState, scope: LotScope, steps?: Record<string, number>): Promise<{ coverage: Coverage | undefined; packs: Pack[] }> {
+async function packsOf(s: PackState, scope: ReadScope, steps?: Record<string, number>): Promise<{ coverage: Coverage | undefined; packs: Pack[] }> {
   const t0 = steps ? performance.now() : 0;
   const tx = s.packs.transaction([PACKS, META], 'readonly');
   const store = tx.objectStore(PACKS);
-  const [coverage, packs] = await Promise.all([
+  const reads = 'accountId' in scope ? [store.index('accountId').getAll(scope.accountId)]
+    : ('householdId' in scope ? [scope.householdId] : scope.householdIds).map((id) => store.getAll(prefixRange([id])));
+  const [coverage, ...packs] = await Promise.all([
     request(tx.objectStore(META).get(COVERAGE_KEY)) as Promise<Coverage | undefined>,
-    request('accountId' in scope ? store.index('accountId').getAll(scope.accountId) : store.getAll(prefixRange([scope.householdId]))) as Promise<Pack[]>,
+    ...reads.map((r) => request(r) as Promise<Pack[]>),
   ]);
   if (steps) steps.packsMs = performance.now() - t0;
-  return { coverage, packs };
+  return { coverage, packs: packs.length === 1 ? packs[0]! : packs.flat() };
 }
 
 /**
@@ -315,24 +336,27 @@ export async function readLotsPacked(db: BookDatabase, scope: LotScope, steps?: 
   return rows;
 }
 
-async function readPacked(s: PackState, scope: LotScope, steps?: Record<string, number>): Promise<TaxLot[] | null> {
+async function readPacked(s: PackState, scope: ReadScope, steps?: Record<string, number>, rebuild = true): Promise<TaxLot[] | null> {
+  const pass = () => { if (rebuild) void startPass(s); };
   const known = s.coverage;
   // The packs and, when this context knows the current pass, its change log brought up to date: side by side.
   const [{ coverage, packs }, early] = await Promise.all([packsOf(s, scope, steps), known ? catchUp(s, known, steps) : null]);
   if (!fresh(coverage)) {
-    void startPass(s);
+    pass();
     return null;
   }
   // Packs and the change log of the same pass: the packs were written before any change read (see the header).
   const changes = known?.passId === coverage.passId ? early : await catchUp(s, coverage, steps);
   s.coverage = coverage;
   if (!changes) {
-    void startPass(s);
+    pass();
     return null;
   }
-  if (changes.size > CHANGES_SOFT) void startPass(s);
+  if (changes.size > CHANGES_SOFT) pass();
   const t0 = steps ? performance.now() : 0;
-  const inScope = 'accountId' in scope ? (l: TaxLot) => l.accountId === scope.accountId : (l: TaxLot) => l.householdId === scope.householdId;
+  const households = 'householdIds' in scope ? new Set(scope.householdIds) : null;
+  const inScope = 'accountId' in scope ? (l: TaxLot) => l.accountId === scope.accountId
+    : households ? (l: TaxLot) => households.has(l.householdId) : (l: TaxLot) => l.householdId === (scope as { householdId: string }).householdId;
   const changed = changes.size ? (l: TaxLot) => changes.has(l.id) : undefined;
   const out = packs.length === 1 ? decodeColumns<TaxLot>(packs[0]!, changed) : packs.flatMap((p) => decodeColumns<TaxLot>(p, changed));
   for (const { lot } of changes.values()) if (lot && inScope(lot)) out.push(lot);
@@ -344,3 +368,39 @@ async function readPacked(s: PackState, scope: LotScope, steps?: Record<string, 
 
 const bySymbolThenId = (a: TaxLot, b: TaxLot): number =>
   (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The book's lot packs as a rebalance worker reads them (workers/rebalance-lots.ts): over the lots' native IndexedDB
+ * database (`byAccount`: the Dexie name of the lots' [accountId, symbol] index), the packs database opened by name.
+ * No RxDB change events reach a worker, so every read catches up with the lot changes since the pass (one getAll
+ * on [_meta.lwt+id], usually empty). Null when the lots lack the indexes packs need.
+ */
+export interface PackedLots {
+  /** Builds the packs unless they are built and fresh (one pass at a time per origin: Web Locks). */
+  ready(): Promise<void>;
+  /** The live lots of these households, each pack in (symbol, id) order; null: packs cannot answer (read the lot documents). */
+  read(householdIds: readonly string[]): Promise<TaxLot[] | null>;
+  close(): void;
+}
+
+export async function openPackedLots(lots: IDBDatabase, factory: IDBFactory, packsName: string, byAccount: string | null): Promise<PackedLots | null> {
+  const s = await openPackState(lots, factory, byAccount, packsName);
+  if (!s) return null;
+  return {
+    async ready() {
+      if (s.pass) return s.pass;
+      const coverage = await storedCoverage(s);
+      if (fresh(coverage)) { s.coverage = coverage; return; }
+      return startPass(s);
+    },
+    read(householdIds) {
+      s.version++; // lots may have changed since the last read: catch up
+      // A read never starts a pass here (readPacked would, on a stale marker): that is ready()'s job, before a job.
+      return s.pass ? Promise.resolve(null) : readPacked(s, { householdIds }, undefined, false);
+    },
+    close() {
+      s.closed = true;
+      s.packs.close();
+    },
+  };
+}

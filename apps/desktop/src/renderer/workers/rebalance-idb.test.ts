@@ -4,8 +4,9 @@
 import 'fake-indexeddb/auto';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Proposal, Security } from '@aw/domain';
+import type { Proposal, Security, TaxLot } from '@aw/domain';
 import { openBookDb, type BookDatabase } from '../db/book-db.ts';
+import { lotPacksName } from '../db/holdings-packs.ts';
 import { writeBook } from '../db/seed.ts';
 import { smallBook } from '../test-support.ts';
 import { dexieBackend, readAllLive } from './rebalance-idb.ts';
@@ -79,6 +80,47 @@ describe('IndexedDB reads of the rebalance workers', () => {
     expect(lots.some((l) => l.id === gone.id)).toBe(false);
     const byId = new Map(lots.map((l) => [l.id, l]));
     for (const l of expected) expect(byId.get(l.id)).toEqual(l);
+  });
+
+  it('reads the lots from the book\'s lot packs once built, with every lot change made since, as the lot documents give them', async () => {
+    const db = await bookWithProposals(0);
+    const accounts = (await db.accounts.find().exec()).map((d) => d.toJSON());
+    const households = [...new Set(accounts.map((a) => a.householdId))];
+    const chosen = new Set(accounts.filter((_, i) => i % 3 !== 1).map((a) => a.id));
+    const ref = { databaseName: db.name, collectionName: db.lots.name, schema: db.lots.schema.jsonSchema };
+    const packed = await openLotReader(storage(), { ...ref, packsName: lotPacksName(db.name, db.lots.schema.version) });
+    const documents = await openLotReader(storage(), ref);
+    cleanups.unshift(() => packed.close(), () => documents.close());
+    await packed.ready(); // builds the packs (the first bulk job of a book)
+
+    // Changes after the build: an edit, a delete, and a new lot, each in a chosen account.
+    const inChosen = (await db.lots.find({ selector: { accountId: { $in: [...chosen] } }, sort: [{ id: 'asc' }] }).exec());
+    await inChosen[0]!.incrementalPatch({ quantity: 123.5 });
+    const gone = inChosen[1]!.id;
+    await inChosen[1]!.remove();
+    const added: TaxLot = { ...(inChosen[2]!.toJSON() as TaxLot), id: `${inChosen[2]!.id}-new`, quantity: 7 };
+    await db.lots.insert(added);
+
+    const byAccount = (lots: readonly TaxLot[]) => {
+      const m = new Map<string, TaxLot[]>();
+      for (const l of lots) m.set(l.accountId, [...(m.get(l.accountId) ?? []), l]);
+      return m;
+    };
+    const fromPacks = await packed.read(households, chosen);
+    const fromDocs = await documents.read(households, chosen);
+    expect(packed.reads).toEqual({ packed: 1, documents: 0 });
+    expect(documents.reads).toEqual({ packed: 0, documents: 1 });
+    // Same lots per account, in the same order (the engine's lot choice must not depend on the read path).
+    expect(byAccount(fromPacks)).toEqual(byAccount(fromDocs));
+    expect(fromPacks.find((l) => l.id === inChosen[0]!.id)?.quantity).toBe(123.5);
+    expect(fromPacks.some((l) => l.id === gone)).toBe(false);
+    expect(fromPacks.find((l) => l.id === added.id)).toEqual(added);
+    expect(fromPacks.every((l) => chosen.has(l.accountId))).toBe(true);
+    expect(fromPacks.length).toBe((await db.lots.find({ selector: { accountId: { $in: [...chosen] } } }).exec()).length);
+    // A worker sees no change events: a later read still catches up with a change made after the first read.
+    await (await db.lots.findOne(inChosen[3]!.id).exec())!.incrementalPatch({ quantity: 5 });
+    expect((await packed.read(households, chosen)).find((l) => l.id === inChosen[3]!.id)?.quantity).toBe(5);
+    expect(packed.reads.packed).toBe(2);
   });
 
   it('reads a small collection whole, without RxDB\'s bookkeeping fields', async () => {

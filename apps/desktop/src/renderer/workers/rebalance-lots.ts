@@ -3,21 +3,33 @@
 // thread never reads or copies the ~40 lots per account a bulk job needs. One indexed query per household (the
 // lots index on [householdId, symbol]), all of a chunk's households at once; on Dexie (the app) one IndexedDB
 // getAll per household over that index in one transaction, not a cursor round trip per lot (rebalance-idb.ts).
-// Read-only: writes stay with the UI's RxDB so its change events and caches stay right.
+// Faster still, the book's lot packs (db/holdings-packs.ts: one columnar record per account, plus the lot changes
+// since their build): Chromium pays ~30–40 µs per IndexedDB record in its browser process, so a 10,000-account
+// bulk job read 400,000 lot records (over a minute of the browser's CPU, competing with the UI thread on 2 cores)
+// where packs are 10,000 records. `ready()` builds the packs here, off the UI thread, when they are missing or
+// stale (first bulk job of a book); a read the packs cannot answer falls back to the lot documents.
+// Read-only on the lots: writes stay with the UI's RxDB so its change events and caches stay right.
 import { normalizeMangoQuery, prepareQuery, type RxDocumentData, type RxJsonSchema, type RxStorage, type RxStorageInstance } from 'rxdb';
 import type { TaxLot } from '@aw/domain';
-import { dexieBackend, dexieIndexName, getAllRanges, isLive, prefixRange } from './rebalance-idb.ts';
+import { openPackedLots, type PackedLots } from '../db/holdings-packs.ts';
+import { dexieBackend, dexieFactory, dexieIndexName, getAllRanges, isLive, prefixRange } from './rebalance-idb.ts';
 
 /** Where the book's lots live: the RxDB database name and the lots collection's (filled) schema. */
 export interface LotStoreRef {
   databaseName: string;
   collectionName: string;
   schema: RxJsonSchema<RxDocumentData<TaxLot>>;
+  /** The book's lot packs database (holdings-packs.ts `lotPacksName`); absent: read the lot documents only. */
+  packsName?: string;
 }
 
 export interface LotReader {
   /** The lots of these households that belong to `accountIds`, without RxDB's meta fields. */
   read(householdIds: readonly string[], accountIds: ReadonlySet<string>): Promise<TaxLot[]>;
+  /** Builds the lot packs if they are missing or stale (no-op without packs). */
+  ready(): Promise<void>;
+  /** Reads so far, by source: packs, or lot documents. */
+  readonly reads: { packed: number; documents: number };
   close(): Promise<void>;
 }
 
@@ -33,11 +45,24 @@ export async function openLotReader(storage: RxStorage<any, any>, ref: LotStoreR
     return prepareQuery<RxDocumentData<TaxLot>>(ref.schema, q);
   };
   const idb = await dexieBackend(instance);
-  const index = (ref.schema.indexes ?? []).map((i) => (Array.isArray(i) ? i : [i]) as string[])
-    .find((i) => i[0] === '_deleted' && i[1] === 'householdId');
+  const indexes = (ref.schema.indexes ?? []).map((i) => (Array.isArray(i) ? i : [i]) as string[]);
+  const index = indexes.find((i) => i[0] === '_deleted' && i[1] === 'householdId');
   const fast = idb && index ? { idb, index: dexieIndexName(index) } : null;
+  const byAccount = indexes.find((i) => i[0] === '_deleted' && i[1] === 'accountId' && i[2] === 'symbol');
+  const factory = await dexieFactory(instance);
+  const packs: PackedLots | null = idb && factory && ref.packsName && byAccount
+    ? await openPackedLots(idb, factory, ref.packsName, dexieIndexName(byAccount)).catch(() => null) : null;
+  const reads = { packed: 0, documents: 0 };
   return {
+    reads,
+    ready: async () => { await packs?.ready(); },
     async read(householdIds, accountIds) {
+      const packed = await packs?.read(householdIds).catch(() => null);
+      if (packed) {
+        reads.packed++;
+        return packed.filter((l) => accountIds.has(l.accountId));
+      }
+      reads.documents++;
       const results = fast
         ? await getAllRanges<RxDocumentData<TaxLot>>(fast.idb, fast.index, householdIds.map((id) => prefixRange(['0', id])))
         : (await Promise.all(householdIds.map((id) => instance.query(byHousehold(id))))).map((r) => r.documents);
@@ -52,6 +77,9 @@ export async function openLotReader(storage: RxStorage<any, any>, ref: LotStoreR
       }
       return out;
     },
-    close: () => instance.close(),
+    close: () => {
+      packs?.close();
+      return instance.close();
+    },
   };
 }

@@ -8,6 +8,7 @@
 import type { Account, DailyPrice, Household, Model, Proposal, Security, TaxLot } from '@aw/domain';
 import type { RxStorageInstance } from 'rxdb';
 import type { BookDatabase } from '../../db/book-db.ts';
+import { lotPacksName } from '../../db/holdings-packs.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import {
   JobCancelledError, type ChunkOutput, type ChunkProposal, type LotStoreRef, type ProposalStoreRef, type RebalanceJobContext, type RebalanceRunner,
@@ -112,7 +113,7 @@ export interface BulkJobDeps {
 
 /** Where a worker finds the book's lots: the same storage database and collection as `db.lots`. */
 export function lotStoreOf(db: BookDatabase): LotStoreRef {
-  return { databaseName: db.name, collectionName: db.lots.name, schema: db.lots.schema.jsonSchema };
+  return { databaseName: db.name, collectionName: db.lots.name, schema: db.lots.schema.jsonSchema, packsName: lotPacksName(db.name, db.lots.schema.version) };
 }
 
 /** Where a worker finds the book's proposals (the review grid's first load). */
