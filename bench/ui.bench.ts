@@ -33,7 +33,7 @@ import { attribute, combine, formatAttribution, type Attribution } from './ui/tr
 const { values } = parseArgs({ options: {
   smoke: { type: 'boolean', default: false }, households: { type: 'string' }, proposals: { type: 'string' }, profile: { type: 'string' },
   keep: { type: 'string' }, port: { type: 'string' }, screenshot: { type: 'string' }, trace: { type: 'string' }, workers: { type: 'string' },
-  cpu: { type: 'boolean' },
+  cpu: { type: 'boolean' }, settle: { type: 'string' },
 } });
 const households = Number(values.households ?? (values.smoke ? 100 : 2500));
 const proposals = Number(values.proposals ?? (values.smoke ? 5000 : 100_000));
@@ -85,6 +85,10 @@ async function main(): Promise<void> {
     const tracePath = values.trace ? resolve(values.trace) : profileDir ? join(profileDir, 'ui-bulk.trace.json') : undefined;
     if (tracePath) mkdirSync(dirname(tracePath), { recursive: true });
     const segments: Attribution[] = [];
+    if (values.settle) {
+      log(`ui: waiting ${values.settle} s before the bulk run (IndexedDB's own background work after the setup's writes)…`);
+      await new Promise((r) => setTimeout(r, Number(values.settle) * 1000));
+    }
     const recorder = values.cpu ?? (values.smoke || !!tracePath)
       ? await recordMainThread(page, { saveTo: tracePath, onSegment: tracePath ? (events) => segments.push(attribute(events)) : undefined }) : null;
     log(`ui: first row painted in ${paint.firstPaintMs.toFixed(0)} ms; all ${data.proposals} rows in ${paint.allRowsMs.toFixed(0)} ms; bulk rebalance while scrolling…`);

@@ -30,6 +30,8 @@ export interface BulkRebalanceInput {
   accounts: readonly Account[];
   /** Where the workers read the lots themselves (the app: the book's IndexedDB); preferred over `loadLots`. */
   lotStore?: LotStoreRef;
+  /** With `lotStore`: a count the caller bumps on every lot change event (RxDB's `db.lots.$`); workers read lot changes only when it moved. */
+  lotChanges?(): number;
   /** Or: lots of the given accounts read by the caller (one chunk's worth, a few indexed queries). */
   loadLots?(accounts: readonly Account[]): Promise<TaxLot[]>;
   /** Persist one chunk's proposals in one batch; resolves before the chunk counts as done. */
@@ -143,7 +145,7 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
               return { id, taxBracket: h?.taxBracket ?? 0.24 };
             });
             let work: Task['work'];
-            if (lotStore) work = { accounts: { households: hh, accounts: slice } };
+            if (lotStore) work = { accounts: { households: hh, accounts: slice, lotChanges: input.lotChanges?.() } };
             else {
               const lots = await loadLots!(slice);
               const byAccount = new Map<string, TaxLot[]>();

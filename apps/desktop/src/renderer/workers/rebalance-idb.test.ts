@@ -117,10 +117,16 @@ describe('IndexedDB reads of the rebalance workers', () => {
     expect(fromPacks.find((l) => l.id === added.id)).toEqual(added);
     expect(fromPacks.every((l) => chosen.has(l.accountId))).toBe(true);
     expect(fromPacks.length).toBe((await db.lots.find({ selector: { accountId: { $in: [...chosen] } } }).exec()).length);
-    // A worker sees no change events: a later read still catches up with a change made after the first read.
+    // A worker sees no change events: a later read still catches up with a change made after the first read…
     await (await db.lots.findOne(inChosen[3]!.id).exec())!.incrementalPatch({ quantity: 5 });
     expect((await packed.read(households, chosen)).find((l) => l.id === inChosen[3]!.id)?.quantity).toBe(5);
     expect(packed.reads.packed).toBe(2);
+    // …and, given the UI's count of lot change events, it reads the changes only when that count moved.
+    const quantityOf4 = async (changes: number) => (await packed.read(households, chosen, changes)).find((l) => l.id === inChosen[4]!.id)?.quantity;
+    const before = await quantityOf4(1);
+    await (await db.lots.findOne(inChosen[4]!.id).exec())!.incrementalPatch({ quantity: 77 });
+    expect(await quantityOf4(1)).toBe(before); // no event counted yet: the change is not read (one index read saved per chunk)
+    expect(await quantityOf4(2)).toBe(77);
   });
 
   it('reads a small collection whole, without RxDB\'s bookkeeping fields', async () => {

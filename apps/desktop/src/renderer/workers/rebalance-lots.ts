@@ -24,8 +24,11 @@ export interface LotStoreRef {
 }
 
 export interface LotReader {
-  /** The lots of these households that belong to `accountIds`, without RxDB's meta fields. */
-  read(householdIds: readonly string[], accountIds: ReadonlySet<string>): Promise<TaxLot[]>;
+  /**
+   * The lots of these households that belong to `accountIds`, without RxDB's meta fields. `lotChanges`: the UI's
+   * count of lot change events (see PackedLots.read); absent: always catch up.
+   */
+  read(householdIds: readonly string[], accountIds: ReadonlySet<string>, lotChanges?: number): Promise<TaxLot[]>;
   /** Builds the lot packs if they are missing or stale (no-op without packs). */
   ready(): Promise<void>;
   /** Reads so far, by source: packs, or lot documents. */
@@ -56,8 +59,8 @@ export async function openLotReader(storage: RxStorage<any, any>, ref: LotStoreR
   return {
     reads,
     ready: async () => { await packs?.ready(); },
-    async read(householdIds, accountIds) {
-      const packed = await packs?.read(householdIds).catch(() => null);
+    async read(householdIds, accountIds, lotChanges) {
+      const packed = await packs?.read(householdIds, lotChanges).catch(() => null);
       if (packed) {
         reads.packed++;
         return packed.filter((l) => accountIds.has(l.accountId));

@@ -67,11 +67,11 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
         throw boundaryError(err, 'rebalance_failed');
       }
     },
-    async runAccounts({ households, accounts }) {
+    async runAccounts({ households, accounts, lotChanges }) {
       if (!ctx || !reader) throw { code: 'not_initialized', message: 'rebalance worker used before init() with the book\'s lots' };
       let lots: TaxLot[];
       try {
-        lots = await (await reader.reader).read(households.map((h) => h.id), new Set(accounts.map((a) => a.id)));
+        lots = await (await reader.reader).read(households.map((h) => h.id), new Set(accounts.map((a) => a.id)), lotChanges);
       } catch (err) {
         throw boundaryError(err, 'lots_unavailable');
       }

@@ -11,6 +11,8 @@ export interface AccountsChunk {
   households: Array<Pick<Household, 'id' | 'taxBracket'>>;
   /** Each household's accounts contiguous. */
   accounts: Account[];
+  /** The UI's count of lot change events when the chunk was sent: the worker reads lot changes only when it moved. */
+  lotChanges?: number;
 }
 
 export interface RebalanceWorkerApi {

@@ -8,6 +8,7 @@
 import type { Account, DailyPrice, Household, Model, Proposal, Security, TaxLot } from '@aw/domain';
 import type { RxStorageInstance } from 'rxdb';
 import type { BookDatabase } from '../../db/book-db.ts';
+import { readLatestPricesIdb } from '../../db/holdings-idb.ts';
 import { lotPacksName } from '../../db/holdings-packs.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import {
@@ -134,18 +135,23 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
   const accounts = selectAccounts(allAccounts, households, scope);
   const authorId = act().sync.session?.user.id || DEMO_AUTHOR_ID;
   let proposals = 0;
+  // Lot change events during the job (replication, another tab): the workers re-read lot changes only when this moved.
+  let lotChanges = 0;
+  const lotEvents = db.lots.$.subscribe(() => { lotChanges++; });
   act().rebalanceJobUpdate({
     status: 'preparing', message: `Preparing ${accounts.length.toLocaleString('en-US')} accounts…`, accountsTotal: accounts.length,
     accountsDone: 0, chunksDone: 0, chunksTotal: 0, elapsedMs: 0, etaMs: NaN, proposalsWritten: 0, workers: runner.size,
   });
   try {
-    const [securities, prices] = await Promise.all([allDocs<Security>(db.securities), allDocs<DailyPrice>(db.prices)]);
+    const securities = await allDocs<Security>(db.securities);
+    // The latest closes only (one IndexedDB transaction): the whole price history in one read was a long main-thread task.
+    const prices = (await readLatestPricesIdb(db.prices, securities.map((s) => s.symbol))) ?? await allDocs<DailyPrice>(db.prices);
     const context = jobContext(securities, prices, models);
     const jobId = `rb${now().toString(36)}`;
     act().rebalanceJobUpdate({ status: 'running', message: '' });
     const summary = await runner.run({
       context, households, accounts, signal, chunkAccounts: deps.chunkAccounts ?? UI_CHUNK_ACCOUNTS,
-      ...(deps.lotsReadBy === 'ui' ? { loadLots: (chunk: readonly Account[]) => loadLots(db, chunk) } : { lotStore: lotStoreOf(db) }),
+      ...(deps.lotsReadBy === 'ui' ? { loadLots: (chunk: readonly Account[]) => loadLots(db, chunk) } : { lotStore: lotStoreOf(db), lotChanges: () => lotChanges }),
       write: async (out: ChunkOutput) => {
         const at = now();
         const docs = out.proposals.filter((p) => p.trades.length > 0).map((p) => proposalDoc(p, `${jobId}-${p.accountId}`.slice(0, 64), authorId, at));
@@ -179,6 +185,8 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
     const message = err instanceof Error ? err.message : String(err);
     act().rebalanceJobUpdate({ status: 'error', message: `Rebalance failed: ${message}` });
     return { status: 'error', proposals, accounts: accounts.length, seconds, message };
+  } finally {
+    lotEvents.unsubscribe();
   }
 }
 
