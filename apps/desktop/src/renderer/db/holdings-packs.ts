@@ -376,7 +376,11 @@ const bySymbolThenId = (a: TaxLot, b: TaxLot): number =>
  * on [_meta.lwt+id], usually empty). Null when the lots lack the indexes packs need.
  */
 export interface PackedLots {
-  /** Builds the packs unless they are built and fresh (one pass at a time per origin: Web Locks). */
+  /**
+   * Builds the packs unless they are built, fresh and cover all but CHANGES_SOFT lot changes (one pass at a time
+   * per origin: Web Locks). Without that last test a book with over CHANGES_MAX changes since its pass would read
+   * every chunk's lot documents in every bulk job, since nothing else in a worker starts a pass.
+   */
   ready(): Promise<void>;
   /**
    * The live lots of these households, each pack in (symbol, id) order; null: packs cannot answer (read the lot
@@ -396,7 +400,12 @@ export async function openPackedLots(lots: IDBDatabase, factory: IDBFactory, pac
     async ready() {
       if (s.pass) return s.pass;
       const coverage = await storedCoverage(s);
-      if (fresh(coverage)) { s.coverage = coverage; return; }
+      if (fresh(coverage)) {
+        s.coverage = coverage;
+        s.version++;
+        const changes = await catchUp(s, coverage);
+        if (changes && changes.size <= CHANGES_SOFT) return;
+      }
       return startPass(s);
     },
     read(householdIds, changes) {

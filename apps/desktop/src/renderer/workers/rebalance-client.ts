@@ -56,6 +56,12 @@ export interface RebalanceRunner {
    * with each page; resolves with the count read. Aborting stops it (resolves with the count so far).
    */
   readProposals(ref: ProposalStoreRef, afterId: string, onPage: (listings: ProposalListing[]) => void, opts?: ReadProposalsOptions): Promise<number>;
+  /**
+   * Builds the book's lot packs in one more worker if they are missing, stale or far behind (the review screen
+   * asks once it has loaded, so a book's first bulk job need not build them first). Aborting ends the worker; an
+   * unfinished pass leaves no marker and the next one starts over.
+   */
+  prepareLots(ref: LotStoreRef, signal?: AbortSignal): Promise<void>;
   terminate(): void;
 }
 
@@ -165,6 +171,18 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
         });
       } finally {
         input.signal?.removeEventListener('abort', onAbort);
+      }
+    },
+    async prepareLots(ref, signal) {
+      const worker = createWorker();
+      const remote = Comlink.wrap<RebalanceWorkerApi>(worker);
+      try {
+        await abortable(remote.prepareLots(ref), signal, readAborted);
+      } catch (err) {
+        if (!(err instanceof ReadAbortedError)) throw err;
+      } finally {
+        remote[Comlink.releaseProxy]();
+        worker.terminate();
       }
     },
     async readProposals(ref, afterId, onPage, opts = {}) {

@@ -11,6 +11,7 @@ import { writeBook } from '../db/seed.ts';
 import { smallBook } from '../test-support.ts';
 import { dexieBackend, readAllLive } from './rebalance-idb.ts';
 import { openLotReader } from './rebalance-lots.ts';
+import { createRebalanceService } from './rebalance-service.ts';
 import { openProposalReader, proposalListing, proposalReaderOf } from './rebalance-rows.ts';
 
 const storage = () => getRxStorageDexie({ indexedDB, IDBKeyRange });
@@ -127,6 +128,43 @@ describe('IndexedDB reads of the rebalance workers', () => {
     await (await db.lots.findOne(inChosen[4]!.id).exec())!.incrementalPatch({ quantity: 77 });
     expect(await quantityOf4(1)).toBe(before); // no event counted yet: the change is not read (one index read saved per chunk)
     expect(await quantityOf4(2)).toBe(77);
+  });
+
+  it('rebuilds packs that are far behind the lots when a job gets ready, so its reads use packs again', async () => {
+    const db = await openBookDb(storage(), { name: `idb-test-${Date.now()}-${n++}`, multiInstance: false });
+    cleanups.push(() => db.remove());
+    await writeBook(db, smallBook(8));
+    const households = [...new Set((await db.accounts.find().exec()).map((d) => d.householdId))];
+    const ids = new Set((await db.accounts.find().exec()).map((d) => d.id));
+    const reader = await openLotReader(storage(), { databaseName: db.name, collectionName: db.lots.name, schema: db.lots.schema.jsonSchema,
+      packsName: lotPacksName(db.name, db.lots.schema.version) });
+    cleanups.unshift(() => reader.close());
+    await reader.ready();
+    // More lot changes since the pass than packs answer with (CHANGES_MAX): every lot's quantity moves.
+    const lots = (await db.lots.find().exec()).map((d) => d.toJSON() as TaxLot);
+    expect(lots.length).toBeGreaterThan(1000);
+    await db.lots.bulkUpsert(lots.map((l) => ({ ...l, quantity: l.quantity + 1 })));
+    const behind = await reader.read(households, ids);
+    expect(reader.reads).toEqual({ packed: 0, documents: 1 }); // too far behind: the lot documents answer
+    await reader.ready(); // a new pass
+    const rebuilt = await reader.read(households, ids);
+    expect(reader.reads).toEqual({ packed: 1, documents: 1 });
+    const byId = (xs: TaxLot[]) => new Map(xs.map((l) => [l.id, l.quantity]));
+    expect(byId(rebuilt)).toEqual(byId(behind));
+    expect(byId(rebuilt)).toEqual(new Map(lots.map((l) => [l.id, l.quantity + 1])));
+  });
+
+  it('builds the lot packs when the review screen asks a worker to prepare them, so a job\'s first read uses them', async () => {
+    const db = await bookWithProposals(0);
+    const households = [...new Set((await db.accounts.find().exec()).map((d) => d.householdId))];
+    const ids = new Set((await db.accounts.find().exec()).map((d) => d.id));
+    const ref = { databaseName: db.name, collectionName: db.lots.name, schema: db.lots.schema.jsonSchema, packsName: lotPacksName(db.name, db.lots.schema.version) };
+    await createRebalanceService({ storage }).prepareLots(ref);
+    const reader = await openLotReader(storage(), ref);
+    cleanups.unshift(() => reader.close());
+    const lots = await reader.read(households, ids); // no ready(): the packs are there
+    expect(reader.reads).toEqual({ packed: 1, documents: 0 });
+    expect(lots.length).toBe((await db.lots.find().exec()).length);
   });
 
   it('reads a small collection whole, without RxDB\'s bookkeeping fields', async () => {

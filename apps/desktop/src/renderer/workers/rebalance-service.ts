@@ -42,6 +42,15 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
       proposals = null;
       if (old) await (await old.reader).close();
     },
+    async prepareLots(lots) {
+      if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
+      try {
+        const r = await openLotReader(opts.storage(), lots);
+        try { await r.ready(); } finally { await r.close(); }
+      } catch (err) {
+        throw boundaryError(err, 'lots_unavailable');
+      }
+    },
     async init(context, lots) {
       ctx = prepareJobContext(context);
       if (!lots) return;

@@ -26,4 +26,6 @@ export interface RebalanceWorkerApi {
   readProposals(ref: ProposalStoreRef, afterId: string, limit: number): Promise<ProposalPage>;
   /** Closes the proposals reader (end of the review's first load). */
   closeProposals(): Promise<void>;
+  /** Builds the book's lot packs if they are missing, stale or far behind (rebalance-lots.ts `ready`). */
+  prepareLots(lots: LotStoreRef): Promise<void>;
 }

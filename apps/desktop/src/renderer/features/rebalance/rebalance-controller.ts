@@ -8,7 +8,7 @@ import type { BookDatabase } from '../../db/book-db.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import { createRebalanceRunner, type ProposalListing, type RebalanceRunner } from '../../workers/rebalance-client.ts';
 import { proposalReaderOf } from '../../workers/rebalance-rows.ts';
-import { proposalStoreOf, runBulkRebalance, submitProposals, type AccountScope, type BulkJobResult } from './rebalance-job.ts';
+import { lotStoreOf, proposalStoreOf, runBulkRebalance, submitProposals, type AccountScope, type BulkJobResult } from './rebalance-job.ts';
 import { nameLookup, reviewRow, type NameLookup, type ReviewRow } from './review-rows.ts';
 
 export interface RebalanceController {
@@ -73,9 +73,12 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
         const first = await reader.page('', FIRST_PAGE);
         if (stopCtrl.signal.aborted) return;
         act().rebalanceRowsReset([...act().rebalance.rows.filter((r) => known.has(r.id)), ...fresh(first.listings)]);
-        if (first.next === null) return;
-        await runner.readProposals(proposalStoreOf(db), first.next, (listings) => act().rebalanceRowsAdded(fresh(listings)),
-          { signal: stopCtrl.signal });
+        if (first.next !== null) {
+          await runner.readProposals(proposalStoreOf(db), first.next, (listings) => act().rebalanceRowsAdded(fresh(listings)),
+            { signal: stopCtrl.signal });
+        }
+        // Then, off the UI thread, the lot packs the bulk job's workers read (built once per book; no-op when fresh).
+        if (!stopCtrl.signal.aborted) void runner.prepareLots(lotStoreOf(db), stopCtrl.signal).catch(() => undefined);
       })();
       return loading;
     },
