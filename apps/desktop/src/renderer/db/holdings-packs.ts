@@ -372,8 +372,8 @@ const bySymbolThenId = (a: TaxLot, b: TaxLot): number =>
 /**
  * The book's lot packs as a rebalance worker reads them (workers/rebalance-lots.ts): over the lots' native IndexedDB
  * database (`byAccount`: the Dexie name of the lots' [accountId, symbol] index), the packs database opened by name.
- * No RxDB change events reach a worker, so every read catches up with the lot changes since the pass (one getAll
- * on [_meta.lwt+id], usually empty). Null when the lots lack the indexes packs need.
+ * No RxDB change events reach a worker: the UI counts them and sends the count (see `read`). Null when the lots
+ * lack the indexes packs need.
  */
 export interface PackedLots {
   /**
@@ -385,8 +385,8 @@ export interface PackedLots {
   /**
    * The live lots of these households, each pack in (symbol, id) order; null: packs cannot answer (read the lot
    * documents). `changes`: the UI's count of lot change events (RxDB's `db.lots.$`) when it asked; the lot changes
-   * are read again only when it moved (or when absent). That read is one index getAll past the newest change, yet
-   * Chromium spent 0.4–0.8 s of its IndexedDB thread on it per chunk of a bulk job.
+   * are read again only when it moved (or when absent). That read is one index getAll past the newest change,
+   * usually empty, but during a bulk job it waited 0.4–0.9 s behind the job's writes on Chromium's IndexedDB side.
    */
   read(householdIds: readonly string[], changes?: number): Promise<TaxLot[] | null>;
   close(): void;

@@ -6,8 +6,9 @@
 // Faster still, the book's lot packs (db/holdings-packs.ts: one columnar record per account, plus the lot changes
 // since their build): Chromium pays ~30–40 µs per IndexedDB record in its browser process, so a 10,000-account
 // bulk job read 400,000 lot records (over a minute of the browser's CPU, competing with the UI thread on 2 cores)
-// where packs are 10,000 records. `ready()` builds the packs here, off the UI thread, when they are missing or
-// stale (first bulk job of a book); a read the packs cannot answer falls back to the lot documents.
+// where packs are 10,000 records. `ready()` builds the packs here, off the UI thread, when they are missing, stale
+// or far behind (the review screen asks a worker for it once it has loaded; a job asks again before its first
+// chunk); a read the packs cannot answer falls back to the lot documents.
 // Read-only on the lots: writes stay with the UI's RxDB so its change events and caches stay right.
 import { normalizeMangoQuery, prepareQuery, type RxDocumentData, type RxJsonSchema, type RxStorage, type RxStorageInstance } from 'rxdb';
 import type { TaxLot } from '@aw/domain';
