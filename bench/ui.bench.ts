@@ -33,7 +33,7 @@ import { attribute, combine, formatAttribution, type Attribution } from './ui/tr
 const { values } = parseArgs({ options: {
   smoke: { type: 'boolean', default: false }, households: { type: 'string' }, proposals: { type: 'string' }, profile: { type: 'string' },
   keep: { type: 'string' }, port: { type: 'string' }, screenshot: { type: 'string' }, trace: { type: 'string' }, workers: { type: 'string' },
-  cpu: { type: 'boolean' }, settle: { type: 'string' },
+  cpu: { type: 'boolean' }, settle: { type: 'string' }, 'write-batch': { type: 'string' },
 } });
 const households = Number(values.households ?? (values.smoke ? 100 : 2500));
 const proposals = Number(values.proposals ?? (values.smoke ? 5000 : 100_000));
@@ -78,7 +78,8 @@ async function main(): Promise<void> {
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     let profiler: Profiler | null = profileDir ? await startCpuProfile(page) : null;
     const workers = values.workers ? Number(values.workers) : undefined;
-    const paint = await page.evaluate(([n, w]) => (window as any).bench.mount(n, w), [data.proposals, workers] as const) as { firstPaintMs: number; allRowsMs: number };
+    const writeBatch = values['write-batch'] ? Number(values['write-batch']) : undefined;
+    const paint = await page.evaluate(([n, w, b]) => (window as any).bench.mount(n, w, b), [data.proposals, workers, writeBatch] as const) as { firstPaintMs: number; allRowsMs: number };
     if (profiler) log(await profiler.stop(join(profileDir!, 'ui-mount.cpuprofile')));
     if (values.screenshot) await page.screenshot({ path: resolve(values.screenshot) });
     profiler = profileDir ? await startCpuProfile(page) : null;

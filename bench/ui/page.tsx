@@ -98,12 +98,12 @@ async function setup(households: number, proposals: number, keep: boolean):
 const countText = () => document.querySelector('[data-testid="review-count"]')?.textContent ?? '';
 
 /** Mounts the screen; `workers`: the rebalance pool size (default: the app's). */
-async function mount(expected: number, workers?: number): Promise<{ firstPaintMs: number; allRowsMs: number }> {
+async function mount(expected: number, workers?: number, writeBatch?: number): Promise<{ firstPaintMs: number; allRowsMs: number }> {
   store = createAppStore();
   store.getState().setHouseholds(book.households);
   store.getState().setAccounts(book.accounts);
   store.getState().setModels(book.models);
-  controller = createRebalanceController({ db, store, ...(workers ? { runner: createRebalanceRunner({ size: workers }) } : {}) });
+  controller = createRebalanceController({ db, store, writeBatch, ...(workers ? { runner: createRebalanceRunner({ size: workers }) } : {}) });
   const t0 = performance.now();
   createRoot(document.getElementById('root')!).render(
     <StoreProvider store={store}>

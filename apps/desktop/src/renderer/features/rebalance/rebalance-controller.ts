@@ -24,7 +24,8 @@ export interface RebalanceController {
 /** Proposals read on the UI thread before the worker streams the rest: a screenful and then some. */
 const FIRST_PAGE = 100;
 
-export function createRebalanceController(deps: { db: BookDatabase; store: AppStore; runner?: RebalanceRunner }): RebalanceController {
+/** `writeBatch`: proposals per bulkInsert of a bulk job (default UI_WRITE_BATCH; the ui bench compares sizes). */
+export function createRebalanceController(deps: { db: BookDatabase; store: AppStore; runner?: RebalanceRunner; writeBatch?: number }): RebalanceController {
   const { db, store } = deps;
   const runner = deps.runner ?? createRebalanceRunner();
   const act = () => store.getState();
@@ -88,7 +89,7 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
       jobCtrl = ctrl;
       void this.ensureLoaded();
       try {
-        return await runBulkRebalance({ db, store, runner }, scope, ctrl.signal);
+        return await runBulkRebalance({ db, store, runner, writeBatch: deps.writeBatch }, scope, ctrl.signal);
       } finally {
         if (jobCtrl === ctrl) jobCtrl = null;
       }
