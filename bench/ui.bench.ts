@@ -1,4 +1,4 @@
-// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--cpu] [--keep DIR [--port P]]
+// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--cpu] [--settle S] [--write-batch N] [--keep DIR [--port P]]
 // [--screenshot FILE]`: the review
 // screen in Debian Chromium (web mode, Playwright) on real IndexedDB (RxDB + Dexie), in a persistent browser profile
 // (a temp dir, removed after; incognito contexts have a small in-memory IndexedDB quota). The demo book (seed 42;
@@ -16,7 +16,8 @@
 // bulk run (devtools.timeline categories; 20 s segments: FILE, then FILE-2.json, …) and prints
 // on stderr every task over 50 ms of CPU split into script / style / layout / paint / GC with its heaviest parts
 // (ui/trace-attribution.ts). --workers N sets the rebalance pool size (default: the app's, cores − 1, at least 1).
-// --screenshot FILE saves a PNG of the mounted screen.
+// --screenshot FILE saves a PNG of the mounted screen. --settle S waits S seconds before the bulk run (IndexedDB's
+// background work after the setup's writes); --write-batch N sets the job's proposals per bulkInsert.
 // Targets: first paint < 1.5 s; no main-thread task > 50 ms during the bulk run.
 // Last stdout line: {"bench":"ui","rows":..,"firstPaintMs":..,"longestTaskMs":..,"bulkRebalanceSec":..,...}.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
