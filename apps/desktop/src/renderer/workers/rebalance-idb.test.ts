@@ -154,17 +154,34 @@ describe('IndexedDB reads of the rebalance workers', () => {
     expect(byId(rebuilt)).toEqual(new Map(lots.map((l) => [l.id, l.quantity + 1])));
   });
 
-  it('builds the lot packs when the review screen asks a worker to prepare them, so a job\'s first read uses them', async () => {
-    const db = await bookWithProposals(0);
+  it('builds the lot packs when the review screen asks a worker to prepare them, and again at a job\'s init when far behind', async () => {
+    const db = await openBookDb(storage(), { name: `idb-test-${Date.now()}-${n++}`, multiInstance: false });
+    cleanups.push(() => db.remove());
+    await writeBook(db, smallBook(8)); // over CHANGES_MAX lots
     const households = [...new Set((await db.accounts.find().exec()).map((d) => d.householdId))];
     const ids = new Set((await db.accounts.find().exec()).map((d) => d.id));
     const ref = { databaseName: db.name, collectionName: db.lots.name, schema: db.lots.schema.jsonSchema, packsName: lotPacksName(db.name, db.lots.schema.version) };
-    await createRebalanceService({ storage }).prepareLots(ref);
+    const service = createRebalanceService({ storage });
+    await service.prepareLots(ref);
     const reader = await openLotReader(storage(), ref);
     cleanups.unshift(() => reader.close());
     const lots = await reader.read(households, ids); // no ready(): the packs are there
     expect(reader.reads).toEqual({ packed: 1, documents: 0 });
     expect(lots.length).toBe((await db.lots.find().exec()).length);
+
+    // A worker kept from an earlier job checks the packs again at each job's init: far behind, they are rebuilt.
+    const context = { asOf: '2026-01-02', securities: [], priceSymbols: [], prices: [], models: [], fx: [] };
+    await service.init(context, ref);
+    await db.lots.bulkUpsert(lots.map((l) => ({ ...l, quantity: l.quantity + 2 })));
+    const stale = await openLotReader(storage(), ref);
+    cleanups.unshift(() => stale.close());
+    await stale.read(households, ids);
+    expect(stale.reads).toEqual({ packed: 0, documents: 1 }); // over CHANGES_MAX behind: documents answer
+    await service.init(context, ref); // the next job on the same worker
+    const after = await openLotReader(storage(), ref);
+    cleanups.unshift(() => after.close());
+    expect((await after.read(households, ids)).find((l) => l.id === lots[0]!.id)?.quantity).toBe(lots[0]!.quantity + 2);
+    expect(after.reads).toEqual({ packed: 1, documents: 0 });
   });
 
   it('reads a small collection whole, without RxDB\'s bookkeeping fields', async () => {

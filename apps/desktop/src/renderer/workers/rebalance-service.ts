@@ -54,17 +54,20 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
     async init(context, lots) {
       ctx = prepareJobContext(context);
       if (!lots) return;
-      const key = `${lots.databaseName}/${lots.collectionName}`;
-      if (reader?.key === key) return;
-      if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
-      const old = reader;
-      reader = { key, reader: openLotReader(opts.storage(), lots) };
-      if (old) void old.reader.then((r) => r.close()).catch(() => undefined);
+      const key = `${lots.databaseName}/${lots.collectionName}/${lots.packsName ?? ''}`;
+      if (reader?.key !== key) {
+        if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
+        const old = reader;
+        reader = { key, reader: openLotReader(opts.storage(), lots) };
+        if (old) void old.reader.then((r) => r.close()).catch(() => undefined);
+      }
+      const current = reader;
       try {
-        // The lot packs, built here on a book's first bulk job (off the UI thread), make every chunk's read ~40× fewer records.
-        await (await reader.reader).ready();
+        // Before every job: the lot packs built, fresh and not far behind (built here, off the UI thread, when not).
+        // They make every chunk's read ~40× fewer IndexedDB records.
+        await (await current.reader).ready();
       } catch (err) {
-        reader = null;
+        if (reader === current) reader = null;
         throw boundaryError(err, 'lots_unavailable');
       }
     },
