@@ -6,15 +6,13 @@
 // caller falls back to RxDB queries. Rows are fresh objects without RxDB's meta fields.
 import type { RxCollection } from 'rxdb';
 import type { DailyPrice, Security } from '@aw/domain';
-import { dexieBackend, dexieIndexName, getAllRanges, isLive, prefixRange, withoutMeta } from '../workers/rebalance-idb.ts';
+import { dexieBackend, getAllRanges, isLive, prefixRange, schemaIndex, withoutMeta } from '../workers/rebalance-idb.ts';
 
 type Stored<T> = T & { _deleted?: unknown; _meta?: unknown; _rev?: unknown; _attachments?: unknown };
 
 /** The Dexie index of a collection whose fields after `_deleted` start with `fields`; null if the schema has none. */
 export function indexOf(collection: RxCollection<any>, fields: readonly string[]): string | null {
-  const all = (collection.schema.jsonSchema.indexes ?? []).map((i) => (Array.isArray(i) ? i : [i]) as string[]);
-  const hit = all.find((i) => i[0] === '_deleted' && fields.every((f, k) => i[k + 1] === f));
-  return hit ? dexieIndexName(hit) : null;
+  return schemaIndex(collection.schema.jsonSchema, fields);
 }
 
 const live = <T>(docs: readonly Stored<T>[]): T[] => {

@@ -30,6 +30,13 @@ export async function dexieFactory(instance: RxStorageInstance<any, any, any>): 
 /** The Dexie index name of a schema index (`['_deleted', 'householdId']` → `[_deleted+householdId]`). */
 export const dexieIndexName = (fields: readonly string[]): string => (fields.length === 1 ? fields[0]! : `[${fields.join('+')}]`);
 
+/** The Dexie name of a (filled) schema's first index whose fields after `_deleted` start with `fields`; null if none. */
+export function schemaIndex(schema: { indexes?: ReadonlyArray<string | readonly string[]> }, fields: readonly string[]): string | null {
+  const all = (schema.indexes ?? []).map((i) => (typeof i === 'string' ? [i] : i));
+  const hit = all.find((i) => i[0] === '_deleted' && fields.every((f, k) => i[k + 1] === f));
+  return hit ? dexieIndexName(hit) : null;
+}
+
 /** A stored document is live (RxDB keeps deleted documents as tombstones with `_deleted` '1'). */
 export const isLive = (doc: { _deleted?: unknown }): boolean => doc._deleted !== '1' && doc._deleted !== true;
 

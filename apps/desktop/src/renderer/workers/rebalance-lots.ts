@@ -13,7 +13,7 @@
 import { normalizeMangoQuery, prepareQuery, type RxDocumentData, type RxJsonSchema, type RxStorage, type RxStorageInstance } from 'rxdb';
 import type { TaxLot } from '@aw/domain';
 import { openPackedLots, type PackedLots } from '../db/holdings-packs.ts';
-import { dexieBackend, dexieFactory, dexieIndexName, getAllRanges, isLive, prefixRange } from './rebalance-idb.ts';
+import { dexieBackend, dexieFactory, getAllRanges, isLive, prefixRange, schemaIndex } from './rebalance-idb.ts';
 
 /** Where the book's lots live: the RxDB database name and the lots collection's (filled) schema. */
 export interface LotStoreRef {
@@ -49,13 +49,12 @@ export async function openLotReader(storage: RxStorage<any, any>, ref: LotStoreR
     return prepareQuery<RxDocumentData<TaxLot>>(ref.schema, q);
   };
   const idb = await dexieBackend(instance);
-  const indexes = (ref.schema.indexes ?? []).map((i) => (Array.isArray(i) ? i : [i]) as string[]);
-  const index = indexes.find((i) => i[0] === '_deleted' && i[1] === 'householdId');
-  const fast = idb && index ? { idb, index: dexieIndexName(index) } : null;
-  const byAccount = indexes.find((i) => i[0] === '_deleted' && i[1] === 'accountId' && i[2] === 'symbol');
+  const index = schemaIndex(ref.schema, ['householdId']);
+  const fast = idb && index ? { idb, index } : null;
+  const byAccount = schemaIndex(ref.schema, ['accountId', 'symbol']);
   const factory = await dexieFactory(instance);
   const packs: PackedLots | null = idb && factory && ref.packsName && byAccount
-    ? await openPackedLots(idb, factory, ref.packsName, dexieIndexName(byAccount)).catch(() => null) : null;
+    ? await openPackedLots(idb, factory, ref.packsName, byAccount).catch(() => null) : null;
   const reads = { packed: 0, documents: 0 };
   return {
     reads,
