@@ -1,7 +1,7 @@
 // Parsing of ws ingest messages into column batches (the ingest worker's job, ingest-batch.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { columnsOver, createFastIngestParser, createSymbolTable, parseIngest, type IngestParse, type ParsedIngest } from './ingest-batch.ts';
+import { columnsOver, createFastIngestParser, createIngestParse, createSymbolTable, parseIngest, type IngestParse, type ParsedIngest } from './ingest-batch.ts';
 
 const table = createSymbolTable(['AAA', 'BBB', 'CCC']);
 const parsed = (text: string): ParsedIngest => {
@@ -11,6 +11,19 @@ const parsed = (text: string): ParsedIngest => {
 };
 
 describe('ingest batch parsing', () => {
+  it('parses bytes the same on every path: compact and other forms accepted, a leading BOM refused as invalid JSON', () => {
+    const parse = createIngestParse(table);
+    const bytes = (s: string) => new TextEncoder().encode(s);
+    const compact = JSON.stringify({ type: 'ticks', ticks: [{ s: 'BBB', p: 2, t: 5 }] });
+    const spaced = '{ "type": "ticks", "ticks": [ { "t": 5, "p": 2, "s": "BBB" } ] }';
+    for (const text of [compact, spaced]) {
+      const r = parse(bytes(text));
+      expect(r).toEqual(parseIngest(text, table.idOf));
+      expect(r.ok && [...r.cols.sym]).toEqual([1]);
+    }
+    expect(parse(bytes(`\uFEFF${compact}`))).toEqual({ ok: false, error: 'message is not valid JSON' });
+  });
+
   it('turns valid ticks of known symbols into columns in message order, volume 0 when absent', () => {
     const r = parsed(JSON.stringify({ type: 'ticks', id: 'b1', ticks: [{ s: 'CCC', p: 1.5, t: 1000, v: 7 }, { s: 'AAA', p: 200.25, t: 1001 }] }));
     expect(r.cols.n).toBe(2);

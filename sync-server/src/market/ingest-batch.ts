@@ -373,4 +373,15 @@ export function createFastIngestParser(table: SymbolTable): FastIngestParse {
     }
   };
 }
+
+/**
+ * One ingest message's bytes parsed against the symbol table: the providers' compact form straight from the bytes,
+ * anything else through JSON.parse (same results). A leading BOM is kept, so JSON.parse refuses it, as
+ * `Buffer#toString` made the inline parser do.
+ */
+export function createIngestParse(table: SymbolTable): (bytes: Uint8Array) => IngestParse {
+  const fast = createFastIngestParser(table);
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  return (bytes) => fast(bytes) ?? parseIngest(decoder.decode(bytes), table.idOf);
+}
 const EMPTY_BYTES = new Uint8Array(0);

@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { BarRows } from './bar-book.ts';
-import { columnsOver, createFastIngestParser, parseIngest, type IngestParse, type ParsedIngest, type SymbolTable } from './ingest-batch.ts';
+import { columnsOver, createIngestParse, type IngestParse, type ParsedIngest, type SymbolTable } from './ingest-batch.ts';
 
 /** Main → worker. */
 export type WorkerRequest =
@@ -38,10 +38,9 @@ export interface IngestParser {
 }
 
 export function createInlineIngestParser(table: SymbolTable): IngestParser {
-  // The providers' compact form straight from the bytes; anything else through JSON.parse (same results).
-  const fast = createFastIngestParser(table);
+  const parse = createIngestParse(table);
   return {
-    parse: (raw, done) => done(fast(raw) ?? parseIngest(raw.toString('utf8'), table.idOf)),
+    parse: (raw, done) => done(parse(raw)),
     pending: () => 0,
     inWorker: () => false,
     takeBars: async () => null,
@@ -63,7 +62,7 @@ export function createWorkerIngestParser(table: SymbolTable, log: Logger): Inges
   /** The worker's bars taken at stop, for the pipeline's last flush. */
   let finalBars: BarRows | null = null;
 
-  const inline = (raw: Buffer) => parseIngest(raw.toString('utf8'), table.idOf);
+  const inline = createIngestParse(table);
   /** Pending `take` requests (answered in order); resolved with null if the worker goes away. */
   const takes: Array<(rows: BarRows | null) => void> = [];
 

@@ -5,13 +5,12 @@
 // in the same order.
 import { parentPort } from 'node:worker_threads';
 import { createBarBook } from './bar-book.ts';
-import { createFastIngestParser, createSymbolTable, parseIngest } from './ingest-batch.ts';
+import { createIngestParse, createSymbolTable } from './ingest-batch.ts';
 import type { WorkerReply, WorkerRequest } from './ingest-parser.ts';
 
 const port = parentPort!;
 const table = createSymbolTable();
-const decoder = new TextDecoder();
-const fast = createFastIngestParser(table);
+const parse = createIngestParse(table);
 const book = createBarBook((id) => table.symbolOf(id));
 
 port.on('message', (m: WorkerRequest) => {
@@ -25,7 +24,7 @@ port.on('message', (m: WorkerRequest) => {
   }
   let reply: WorkerReply;
   try {
-    const r = fast(m.bytes) ?? parseIngest(decoder.decode(m.bytes), table.idOf);
+    const r = parse(m.bytes);
     if (!r.ok) reply = { seq: m.seq, ok: false, error: r.error };
     else {
       const { cols, ...rest } = r;
