@@ -135,9 +135,8 @@ function scroller(): HTMLElement | null {
 
 async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number;
   status: string; message: string; scrolls: number; phases: string[]; workers: number }> {
-  const durations: number[] = [];
-  const starts: number[] = [];
-  const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) { durations.push(e.duration); starts.push(e.startTime); } });
+  const tasks: PerformanceEntry[] = [];
+  const obs = new PerformanceObserver((list) => { tasks.push(...list.getEntries()); });
   obs.observe({ type: 'longtask', buffered: false });
   const el = scroller();
   let scrolls = 0;
@@ -164,12 +163,13 @@ async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTas
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(timer);
   await new Promise((r) => setTimeout(r, 200));
-  obs.takeRecords().forEach((e) => { durations.push(e.duration); starts.push(e.startTime); });
+  tasks.push(...obs.takeRecords());
   obs.disconnect();
+  const durations = tasks.map((e) => e.duration);
   // Long tasks per 5 s of the run: where in the job they happen (e.g. the first chunks, or the writes).
   const perSlice: number[] = [];
-  for (const st of starts) {
-    const k = Math.max(0, Math.floor((st - t0) / 5000));
+  for (const { startTime } of tasks) {
+    const k = Math.max(0, Math.floor((startTime - t0) / 5000));
     perSlice[k] = (perSlice[k] ?? 0) + 1;
   }
   phases.push(`long tasks per 5 s: ${Array.from(perSlice, (n) => n ?? 0).join(' ')}`);
