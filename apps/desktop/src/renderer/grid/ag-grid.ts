@@ -1,7 +1,13 @@
 // AG Grid setup for every grid of the app: community modules registered once, one dense dark theme.
-import { AllCommunityModule, ModuleRegistry, colorSchemeDark, themeQuartz } from 'ag-grid-community';
+import { AllCommunityModule, ModuleRegistry, PinnedRowModule, colorSchemeDark, themeQuartz, type Module } from 'ag-grid-community';
 
-ModuleRegistry.registerModules([AllCommunityModule]);
+/**
+ * Every community module but row pinning, which no grid here uses: AG Grid 36's static pinned-row model announces
+ * `pinnedHeightChanged` on every row-render pass, even with no pinned rows, and each announcement re-measures the
+ * viewport in the next frame (a forced layout and a scrollbar check on every scroll step of every grid).
+ */
+export const gridModules: readonly Module[] = (AllCommunityModule.dependsOn ?? []).filter((m) => m !== PinnedRowModule);
+ModuleRegistry.registerModules([...gridModules]);
 
 export const gridTheme = themeQuartz.withPart(colorSchemeDark).withParams({
   backgroundColor: '#11161d',
