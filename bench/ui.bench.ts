@@ -1,4 +1,4 @@
-// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--cpu] [--settle S] [--write-batch N] [--keep DIR [--port P]]
+// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--cpu] [--settle S] [--write-batch N] [--control S] [--keep DIR [--port P]]
 // [--screenshot FILE]`: the review
 // screen in Debian Chromium (web mode, Playwright) on real IndexedDB (RxDB + Dexie), in a persistent browser profile
 // (a temp dir, removed after; incognito contexts have a small in-memory IndexedDB quota). The demo book (seed 42;
@@ -17,7 +17,8 @@
 // on stderr every task over 50 ms of CPU split into script / style / layout / paint / GC with its heaviest parts
 // (ui/trace-attribution.ts). --workers N sets the rebalance pool size (default: the app's, cores − 1, at least 1).
 // --screenshot FILE saves a PNG of the mounted screen. --settle S waits S seconds before the bulk run (IndexedDB's
-// background work after the setup's writes); --write-batch N sets the job's proposals per bulkInsert.
+// background work after the setup's writes); --write-batch N sets the job's proposals per bulkInsert. --control S
+// first scrolls the same way for S seconds with no job running (controlLongTasks: what the grid alone costs here).
 // Targets: first paint < 1.5 s; no main-thread task > 50 ms during the bulk run.
 // Last stdout line: {"bench":"ui","rows":..,"firstPaintMs":..,"longestTaskMs":..,"bulkRebalanceSec":..,...}.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +35,7 @@ import { attribute, combine, formatAttribution, type Attribution } from './ui/tr
 const { values } = parseArgs({ options: {
   smoke: { type: 'boolean', default: false }, households: { type: 'string' }, proposals: { type: 'string' }, profile: { type: 'string' },
   keep: { type: 'string' }, port: { type: 'string' }, screenshot: { type: 'string' }, trace: { type: 'string' }, workers: { type: 'string' },
-  cpu: { type: 'boolean' }, settle: { type: 'string' }, 'write-batch': { type: 'string' },
+  cpu: { type: 'boolean' }, settle: { type: 'string' }, 'write-batch': { type: 'string' }, control: { type: 'string' },
 } });
 const households = Number(values.households ?? (values.smoke ? 100 : 2500));
 const proposals = Number(values.proposals ?? (values.smoke ? 5000 : 100_000));
@@ -91,11 +92,15 @@ async function main(): Promise<void> {
       log(`ui: waiting ${values.settle} s before the bulk run (IndexedDB's own background work after the setup's writes)…`);
       await new Promise((r) => setTimeout(r, Number(values.settle) * 1000));
     }
+    const control = values.control
+      ? await page.evaluate((sec) => (window as any).bench.scrollOnly(sec), Number(values.control)) as { longestTaskMs: number; longTasks: number; scrolls: number }
+      : null;
+    if (control) log(`ui: control, ${values.control} s of scrolling with no job: ${control.longTasks} long tasks, the longest ${control.longestTaskMs} ms`);
     const recorder = values.cpu ?? (values.smoke || !!tracePath)
       ? await recordMainThread(page, { saveTo: tracePath, onSegment: tracePath ? (events) => segments.push(attribute(events)) : undefined }) : null;
     log(`ui: first row painted in ${paint.firstPaintMs.toFixed(0)} ms; all ${data.proposals} rows in ${paint.allRowsMs.toFixed(0)} ms; bulk rebalance while scrolling…`);
     const bulk = await page.evaluate(() => (window as any).bench.bulk()) as
-      { seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number; status: string; message: string; scrolls: number;
+      { seconds: number; longestTaskMs: number; longTasks: number; proposals: number; accounts: number; status: string; message: string; scrolls: number;
         phases: string[]; workers: number };
     for (const p of bulk.phases) log(`ui: bulk ${p}`);
     const cpu = await recorder?.stop();
@@ -118,6 +123,10 @@ async function main(): Promise<void> {
       ['scroll steps during the run', bulk.scrolls],
       ['long tasks (> 50 ms) during the run', bulk.longTasks],
       ['longest main-thread task (ms)', r1(bulk.longestTaskMs)],
+      ...(control ? [
+        [`control: long tasks, ${values.control} s scrolling, no job`, control.longTasks],
+        ['control: longest task (ms)', r1(control.longestTaskMs)],
+      ] : []),
       ...(cpu ? [
         ['main-thread tasks during the run (trace)', cpu.tasks],
         ['longest task, thread CPU time (ms)', r1(cpu.longestTaskCpuMs)],
@@ -132,6 +141,7 @@ async function main(): Promise<void> {
     console.log(`target first paint < 1500 ms: ${paint.firstPaintMs < 1500 ? 'met' : 'MISSED'}; target no task > 50 ms: ${bulk.longTasks === 0 ? 'met' : 'MISSED'}`);
     console.log(JSON.stringify({ bench: 'ui', rows: data.proposals, firstPaintMs: r1(paint.firstPaintMs), longestTaskMs: r1(bulk.longestTaskMs),
       bulkRebalanceSec: r1(bulk.seconds), allRowsMs: r1(paint.allRowsMs), longTasks: bulk.longTasks, accounts: bulk.accounts, proposalsWritten: bulk.proposals,
+      ...(control ? { controlLongTasks: control.longTasks, controlLongestTaskMs: r1(control.longestTaskMs) } : {}),
       ...(cpu ? { longestTaskCpuMs: r1(cpu.longestTaskCpuMs), tasksOver50CpuMs: cpu.tasksOver50CpuMs, mainThreadCpuSec: r1(cpu.cpuSec) } : {}),
       loadAvg1m: r1(loadavg()[0]!) }));
   } finally {

@@ -133,11 +133,23 @@ function scroller(): HTMLElement | null {
   return null;
 }
 
-async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTasks: number; tasksOver50: number; proposals: number; accounts: number;
-  status: string; message: string; scrolls: number; phases: string[]; workers: number }> {
+/** Long tasks (wall time) seen from now until `stop()`, with their start times. */
+function watchLongTasks(): { stop(): Promise<PerformanceEntry[]> } {
   const tasks: PerformanceEntry[] = [];
   const obs = new PerformanceObserver((list) => { tasks.push(...list.getEntries()); });
   obs.observe({ type: 'longtask', buffered: false });
+  return {
+    async stop() {
+      await new Promise((r) => setTimeout(r, 200));
+      tasks.push(...obs.takeRecords());
+      obs.disconnect();
+      return tasks;
+    },
+  };
+}
+
+/** Scrolls the grid 600 px every 50 ms (down, then up at the end, …) until `stop()`, which returns the steps. */
+function startScrolling(): { stop(): number } {
   const el = scroller();
   let scrolls = 0;
   let dir = 1;
@@ -147,6 +159,27 @@ async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTas
     el.scrollTop += dir * 600;
     scrolls++;
   }, 50);
+  return { stop() { clearInterval(timer); return scrolls; } };
+}
+
+const longTaskFigures = (tasks: PerformanceEntry[]) => {
+  const durations = tasks.map((e) => e.duration);
+  return { longestTaskMs: Math.max(0, ...durations), longTasks: durations.length };
+};
+
+/** The control: the same scrolling for `seconds` with no job running (what the grid alone costs on this machine). */
+async function scrollOnly(seconds: number): Promise<{ longestTaskMs: number; longTasks: number; scrolls: number }> {
+  const watch = watchLongTasks();
+  const scrolling = startScrolling();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const scrolls = scrolling.stop();
+  return { ...longTaskFigures(await watch.stop()), scrolls };
+}
+
+async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTasks: number; proposals: number; accounts: number;
+  status: string; message: string; scrolls: number; phases: string[]; workers: number }> {
+  const watch = watchLongTasks();
+  const scrolling = startScrolling();
   const t0 = performance.now();
   const phases: string[] = [];
   let lastStatus = '';
@@ -161,11 +194,8 @@ async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTas
   const result = await controller.start({ kind: 'drifted' });
   unsub();
   const seconds = (performance.now() - t0) / 1000;
-  clearInterval(timer);
-  await new Promise((r) => setTimeout(r, 200));
-  tasks.push(...obs.takeRecords());
-  obs.disconnect();
-  const durations = tasks.map((e) => e.duration);
+  const scrolls = scrolling.stop();
+  const tasks = await watch.stop();
   // Long tasks per 5 s of the run: where in the job they happen (e.g. the first chunks, or the writes).
   const perSlice: number[] = [];
   for (const { startTime } of tasks) {
@@ -173,9 +203,9 @@ async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTas
     perSlice[k] = (perSlice[k] ?? 0) + 1;
   }
   phases.push(`long tasks per 5 s: ${Array.from(perSlice, (n) => n ?? 0).join(' ')}`);
-  return { seconds, longestTaskMs: Math.max(0, ...durations), longTasks: durations.length, tasksOver50: durations.filter((d) => d > 50).length,
-    proposals: result.proposals, accounts: result.accounts, status: result.status, message: result.message, scrolls, phases, workers: store.getState().rebalance.job.workers };
+  return { seconds, ...longTaskFigures(tasks), proposals: result.proposals, accounts: result.accounts, status: result.status, message: result.message,
+    scrolls, phases, workers: store.getState().rebalance.job.workers };
 }
 
-Object.assign(window, { bench: { setup, mount, bulk } });
+Object.assign(window, { bench: { setup, mount, scrollOnly, bulk } });
 document.title = 'ui bench ready';
