@@ -202,6 +202,7 @@ async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTas
     const k = Math.max(0, Math.floor((startTime - t0) / 5000));
     perSlice[k] = (perSlice[k] ?? 0) + 1;
   }
+  phases.push(`long tasks (s after the start: ms): ${tasks.map((e) => `${((e.startTime - t0) / 1000).toFixed(2)}: ${Math.round(e.duration)}`).join(', ')}`);
   phases.push(`long tasks per 5 s: ${Array.from(perSlice, (n) => n ?? 0).join(' ')}`);
   return { seconds, ...longTaskFigures(tasks), proposals: result.proposals, accounts: result.accounts, status: result.status, message: result.message,
     scrolls, phases, workers: store.getState().rebalance.job.workers };
