@@ -1,7 +1,7 @@
 // The UI side of the bulk rebalance: a pool of Comlink Web Workers (cores − 1, at least one)
 // running the engine's job layer — accounts chunked by household (~1,000 per chunk), chunks run with bounded
-// concurrency (one chunk per worker, plus one being written when the machine has cores to spare), each chunk
-// rebalanced in a worker and written back (one batch per chunk) before the next chunk starts on that slot. With `lotStore` the worker reads the chunk's lots from the book's storage itself (the UI
+// concurrency, each chunk rebalanced in a worker and written back (one batch per chunk) before the next chunk
+// starts on that slot. With `lotStore` the worker reads the chunk's lots from the book's storage itself (the UI
 // thread never touches them); with `loadLots` the caller reads them and they travel packed in transferable typed
 // arrays. Progress, ETA and cancel come from runJob; cancelling terminates the workers (the only way to stop
 // CPU-bound work) and the next job starts fresh. The UI thread never computes a rebalance. `readProposals` streams
@@ -91,19 +91,11 @@ export function groupByHousehold(accounts: readonly Account[]): Account[] {
   return [...groups.values()].flat();
 }
 
-/**
- * `size`: workers (default cores − 1, at least one). `overlapWrites`: whether a chunk may compute while the last
- * one is written (default: on more than two cores).
- */
-export function createRebalanceRunner(opts: { size?: number; createWorker?: () => Worker; overlapWrites?: boolean } = {}): RebalanceRunner {
+export function createRebalanceRunner(opts: { size?: number; createWorker?: () => Worker } = {}): RebalanceRunner {
   // One core stays with the UI thread (cores − 1 workers, at least one): on 2 cores, two busy workers stretch every
   // UI task two- to threefold, and the job is bound by reading and writing, not by computing.
   const cores = (typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 2) || 2;
   const size = Math.max(1, opts.size ?? cores - 1);
-  // A chunk's writes keep IndexedDB's side of the browser busy (~0.7 core) while the worker computes the next
-  // (~0.8 core): on two cores the two together starved the UI thread (ui bench: 24 long tasks with the overlap,
-  // 13 with compute and writes taking turns, for a job 20% longer). With more cores the overlap has room.
-  const inFlight = size + ((opts.overlapWrites ?? cores > 2) ? 1 : 0);
   const createWorker = opts.createWorker
     ?? (() => new Worker(new URL('./rebalance.worker.ts', import.meta.url), { type: 'module', name: 'rebalance' }));
   let pool: WorkerPool<Task, ChunkOutput> | null = null;
@@ -150,7 +142,8 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
       input.signal?.addEventListener('abort', onAbort, { once: true });
       try {
         return await runJob({
-          chunks: ranges, sizeOf: (r) => r.end - r.start, concurrency: inFlight, signal: input.signal,
+          // One chunk more than workers: a chunk computes while the last one is written on the UI thread.
+          chunks: ranges, sizeOf: (r) => r.end - r.start, concurrency: p.size + 1, signal: input.signal,
           execute: async (r) => {
             const slice = accounts.slice(r.start, r.end);
             const hh = [...new Set(slice.map((a) => a.householdId))].map((id) => {

@@ -16,16 +16,12 @@ import { createRebalanceService } from '../../workers/rebalance-service.ts';
 import { createRebalanceController } from './rebalance-controller.ts';
 import { jobContext, proposalStoreOf, runBulkRebalance, selectAccounts } from './rebalance-job.ts';
 
-function inProcessRunner(size = 2, opts: { overlapWrites?: boolean; onCompute?(): void } = {}): RebalanceRunner {
+function inProcessRunner(size = 2): RebalanceRunner {
   return createRebalanceRunner({
     size,
-    overlapWrites: opts.overlapWrites,
     createWorker: () => {
       const { port1, port2 } = new MessageChannel();
-      const service = createRebalanceService({ storage: getRxStorageMemory });
-      const runAccounts = service.runAccounts.bind(service);
-      service.runAccounts = (chunk) => { opts.onCompute?.(); return runAccounts(chunk); };
-      Comlink.expose(service, port2);
+      Comlink.expose(createRebalanceService({ storage: getRxStorageMemory }), port2);
       return Object.assign(port1, { terminate: () => { port1.close(); port2.close(); } }) as unknown as Worker;
     },
   });
@@ -115,33 +111,6 @@ describe('bulk rebalance job', () => {
     const run = (t: number) => docs.filter((p) => p.createdAt === t).map((p) => [p.accountId, JSON.stringify(p.trades)]).sort();
     expect(run(1).length).toBe(worker.proposals);
     expect(run(1)).toEqual(run(2));
-  });
-
-  it('on two cores a chunk never computes while another is being written; with cores to spare they overlap', async () => {
-    const computesDuringWrites = async (overlapWrites: boolean) => {
-      const { db, store } = await setup(12);
-      let writing = 0;
-      let overlaps = 0;
-      const runner = inProcessRunner(1, { overlapWrites, onCompute: () => { if (writing > 0) overlaps++; } });
-      cleanups.unshift(() => runner.terminate());
-      const original = db.proposals.bulkInsert.bind(db.proposals);
-      db.proposals.bulkInsert = (async (docs: Proposal[]) => {
-        writing++;
-        try {
-          await new Promise((r) => setTimeout(r, 15)); // IndexedDB's side of a write takes a while
-          return await original(docs);
-        } finally {
-          writing--;
-        }
-      }) as typeof db.proposals.bulkInsert;
-      const result = await runBulkRebalance({ db, store, runner, chunkAccounts: 6, now: () => 1 }, { kind: 'drifted' }, new AbortController().signal);
-      expect(result.status).toBe('done');
-      expect(store.getState().rebalance.job.chunksTotal).toBeGreaterThan(3);
-      for (const c of cleanups.splice(0)) await c(); // one book open at a time
-      return overlaps;
-    };
-    expect(await computesDuringWrites(false)).toBe(0);
-    expect(await computesDuringWrites(true)).toBeGreaterThan(0);
   });
 
   it('cancel stops the job and keeps what was saved', async () => {
