@@ -1,10 +1,10 @@
 // Browser side of `npm run bench -- ui`: the real review screen (RebalanceScreen, store, controller, Comlink
 // rebalance workers) over a real RxDB book in IndexedDB (Dexie). setup() generates the demo book in a worker and
 // writes it plus N synthetic proposals (or, in a kept profile that has them, reuses them); mount() renders the
-// screen and times the first painted grid row with data and the
-// whole load; bulk() runs a bulk rebalance of every account while scrolling the grid, with a PerformanceObserver
-// of long tasks, logging the job's phases (status and chunks done, with seconds since the start). Times in ms
-// (performance.now).
+// screen and times the first painted grid row with data and the whole load; scrollOnly(S) scrolls the grid for
+// S seconds with no job (the control); bulk() runs a bulk rebalance of every account while scrolling the grid the
+// same way. Both watch long tasks with a PerformanceObserver; bulk() also logs the job's phases (status and chunks
+// done, with seconds since the start) and every long task. Times in ms (performance.now).
 import { createRoot } from 'react-dom/client';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { RxStorageInstance } from 'rxdb';

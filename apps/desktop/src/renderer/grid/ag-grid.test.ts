@@ -1,3 +1,4 @@
+// The grids' AG Grid modules: every community module but row pinning (see ag-grid.ts).
 import { AllCommunityModule, PinnedRowModule } from 'ag-grid-community';
 import { describe, expect, it } from 'vitest';
 import { gridModules } from './ag-grid.ts';
