@@ -184,6 +184,16 @@ describe('IndexedDB reads of the rebalance workers', () => {
     expect(after.reads).toEqual({ packed: 1, documents: 0 });
   });
 
+  it('a worker without the book\'s storage answers every read of the book with no_storage', async () => {
+    const service = createRebalanceService();
+    const ref = { databaseName: 'book', collectionName: 'lots', schema: {} as never, packsName: 'packs' };
+    const context = { asOf: '2026-01-02', securities: [], priceSymbols: [], prices: [], models: [], fx: [] };
+    await expect(service.prepareLots(ref)).rejects.toMatchObject({ code: 'no_storage' });
+    await expect(service.init(context, ref)).rejects.toMatchObject({ code: 'no_storage' });
+    await expect(service.readProposals({ databaseName: 'book', collectionName: 'proposals', schema: {} as never }, '', 10)).rejects.toMatchObject({ code: 'no_storage' });
+    await expect(service.readProposals({ databaseName: 'book', collectionName: 'proposals', schema: {} as never }, '', 10)).rejects.toMatchObject({ code: 'no_storage' });
+  });
+
   it('reads a small collection whole, without RxDB\'s bookkeeping fields', async () => {
     const db = await bookWithProposals(0);
     const all = await readAllLive<Security>(db.securities.internalStorageInstance);

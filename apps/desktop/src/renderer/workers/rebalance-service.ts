@@ -21,13 +21,17 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
   let ctx: PreparedJobContext | null = null;
   let reader: { key: string; reader: Promise<LotReader> } | null = null;
   let proposals: { key: string; reader: Promise<ProposalReader> } | null = null;
+  const bookStorage = (): RxStorage<any, any> => {
+    if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
+    return opts.storage();
+  };
   return {
     async readProposals(ref, afterId, limit) {
-      if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
       const key = `${ref.databaseName}/${ref.collectionName}`;
       if (proposals?.key !== key) {
+        const storage = bookStorage(); // without storage no reader is ever kept, so every call gets here and throws
         const old = proposals;
-        proposals = { key, reader: openProposalReader(opts.storage(), ref) };
+        proposals = { key, reader: openProposalReader(storage, ref) };
         if (old) void old.reader.then((r) => r.close()).catch(() => undefined);
       }
       try {
@@ -43,9 +47,9 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
       if (old) await (await old.reader).close();
     },
     async prepareLots(lots) {
-      if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
+      const storage = bookStorage();
       try {
-        const r = await openLotReader(opts.storage(), lots);
+        const r = await openLotReader(storage, lots);
         try { await r.ready(); } finally { await r.close(); }
       } catch (err) {
         throw boundaryError(err, 'lots_unavailable');
@@ -56,9 +60,9 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
       if (!lots) return;
       const key = `${lots.databaseName}/${lots.collectionName}/${lots.packsName ?? ''}`;
       if (reader?.key !== key) {
-        if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
+        const storage = bookStorage();
         const old = reader;
-        reader = { key, reader: openLotReader(opts.storage(), lots) };
+        reader = { key, reader: openLotReader(storage, lots) };
         if (old) void old.reader.then((r) => r.close()).catch(() => undefined);
       }
       const current = reader;
