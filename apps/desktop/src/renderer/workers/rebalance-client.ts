@@ -122,6 +122,19 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
     }, size);
     return pool;
   };
+  /** Runs `use` on a worker of its own (not the pool's), ended afterwards; an abort (ReadAbortedError) ends it quietly. */
+  const inOwnWorker = async (use: (remote: Comlink.Remote<RebalanceWorkerApi>) => Promise<unknown>): Promise<void> => {
+    const worker = createWorker();
+    const remote = Comlink.wrap<RebalanceWorkerApi>(worker);
+    try {
+      await use(remote);
+    } catch (err) {
+      if (!(err instanceof ReadAbortedError)) throw err;
+    } finally {
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+    }
+  };
   const kill = (): void => {
     const p = pool;
     pool = null;
@@ -174,23 +187,12 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
       }
     },
     async prepareLots(ref, signal) {
-      const worker = createWorker();
-      const remote = Comlink.wrap<RebalanceWorkerApi>(worker);
-      try {
-        await abortable(remote.prepareLots(ref), signal, readAborted);
-      } catch (err) {
-        if (!(err instanceof ReadAbortedError)) throw err;
-      } finally {
-        remote[Comlink.releaseProxy]();
-        worker.terminate();
-      }
+      await inOwnWorker((remote) => abortable(remote.prepareLots(ref), signal, readAborted));
     },
     async readProposals(ref, afterId, onPage, opts = {}) {
       const pageSize = Math.max(1, opts.pageSize ?? 2000);
-      const worker = createWorker();
-      const remote = Comlink.wrap<RebalanceWorkerApi>(worker);
       let n = 0;
-      try {
+      await inOwnWorker(async (remote) => {
         let next = remote.readProposals(ref, afterId, pageSize);
         for (;;) {
           const page = await abortable(next, opts.signal, readAborted);
@@ -204,12 +206,7 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
           if (page.next === null) break;
         }
         await abortable(remote.closeProposals(), opts.signal, readAborted);
-      } catch (err) {
-        if (!(err instanceof ReadAbortedError)) throw err;
-      } finally {
-        remote[Comlink.releaseProxy]();
-        worker.terminate();
-      }
+      });
       return n;
     },
     terminate: kill,
