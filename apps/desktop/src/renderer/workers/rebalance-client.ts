@@ -1,9 +1,9 @@
 // The UI side of the bulk rebalance: a pool of Comlink Web Workers (cores − 1, at least one)
 // running the engine's job layer — accounts chunked by household (~1,000 per chunk), chunks run with bounded
-// concurrency, each chunk rebalanced in a worker and written back (one batch per chunk) before the next chunk
-// starts on that slot. With `lotStore` the worker reads the chunk's lots from the book's storage itself (the UI
-// thread never touches them); with `loadLots` the caller reads them and they travel packed in transferable typed
-// arrays. Progress, ETA and cancel come from runJob; cancelling terminates the workers (the only way to stop
+// concurrency, each chunk rebalanced in a worker and saved before the next chunk starts on that slot. With
+// `lotStore` the worker reads the chunk's lots from the book's storage itself (the UI thread never touches them)
+// and, with `save`, writes the chunk's drafts there too (only a count comes back); with `loadLots` the caller reads
+// the lots, they travel packed in transferable typed arrays, and `write` saves the proposals on this thread. Progress, ETA and cancel come from runJob; cancelling terminates the workers (the only way to stop
 // CPU-bound work) and the next job starts fresh. The UI thread never computes a rebalance. `readProposals` streams
 // the book's proposals to the review grid as slim listings, read by one more worker of the same kind (its
 // IndexedDB cursors never wait behind the UI thread's render tasks), page after page with the next page already
@@ -15,9 +15,9 @@ import {
   type ChunkOutput, type JobSummary, type RebalanceChunk, type RebalanceJobContext, type WorkerPool,
 } from '@aw/engine/workers';
 import { abortable } from './pool.ts';
-import type { AccountsChunk, JobProgress, LotStoreRef, ProposalListing, ProposalStoreRef, RebalanceWorkerApi } from './rebalance-types.ts';
+import type { AccountsChunk, JobProgress, LotStoreRef, ProposalListing, ProposalSaveRef, ProposalStoreRef, RebalanceWorkerApi, SavedChunkOutput } from './rebalance-types.ts';
 
-export type { ChunkOutput, ChunkProposal, JobProgress, LotStoreRef, ProposalListing, ProposalStoreRef, RebalanceJobContext } from './rebalance-types.ts';
+export type { ChunkOutput, ChunkProposal, JobProgress, LotStoreRef, ProposalListing, ProposalSaveRef, ProposalStoreRef, RebalanceJobContext, SavedChunkOutput } from './rebalance-types.ts';
 export type { JobSummary } from '@aw/engine/workers';
 export { JobCancelledError };
 
@@ -34,10 +34,15 @@ export interface BulkRebalanceInput {
   lotChanges?(): number;
   /** Or: lots of the given accounts read by the caller (one chunk's worth, a few indexed queries). */
   loadLots?(accounts: readonly Account[]): Promise<TaxLot[]>;
-  /** Persist one chunk's proposals in one batch; resolves before the chunk counts as done. */
-  write(output: ChunkOutput): Promise<void>;
-  /** A chunk is done (computed and written), in completion order. */
-  onChunk?(output: ChunkOutput, progress: JobProgress): void;
+  /**
+   * With `lotStore`: the worker saves each chunk's drafts itself (no proposal crosses to this thread; the UI's RxDB
+   * sees the writes as change events from another instance). Preferred over `write`.
+   */
+  save?: ProposalSaveRef;
+  /** Or: persist one chunk's proposals here; resolves before the chunk counts as done. */
+  write?(output: ChunkOutput): Promise<void>;
+  /** A chunk is done (computed and saved), in completion order. */
+  onChunk?(output: SavedChunkOutput, progress: JobProgress): void;
   chunkAccounts?: number;
   signal?: AbortSignal;
 }
@@ -74,6 +79,7 @@ interface Task {
   version: number;
   context: RebalanceJobContext;
   lotStore?: LotStoreRef;
+  save?: ProposalSaveRef;
   work: { packed: RebalanceChunk; transfer: ArrayBuffer[] } | { accounts: AccountsChunk };
 }
 
@@ -98,10 +104,10 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
   const size = Math.max(1, opts.size ?? cores - 1);
   const createWorker = opts.createWorker
     ?? (() => new Worker(new URL('./rebalance.worker.ts', import.meta.url), { type: 'module', name: 'rebalance' }));
-  let pool: WorkerPool<Task, ChunkOutput> | null = null;
+  let pool: WorkerPool<Task, SavedChunkOutput> | null = null;
   let version = 0;
-  const getPool = (): WorkerPool<Task, ChunkOutput> => {
-    pool ??= createWorkerPool<Task, ChunkOutput>(() => {
+  const getPool = (): WorkerPool<Task, SavedChunkOutput> => {
+    pool ??= createWorkerPool<Task, SavedChunkOutput>(() => {
       const worker = createWorker();
       const remote = Comlink.wrap<RebalanceWorkerApi>(worker);
       let initialized = -1;
@@ -111,7 +117,7 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
             await remote.init(task.context, task.lotStore);
             initialized = task.version;
           }
-          if ('accounts' in task.work) return remote.runAccounts(task.work.accounts);
+          if ('accounts' in task.work) return remote.runAccounts(task.work.accounts, task.save);
           return remote.run(Comlink.transfer(task.work.packed, task.work.transfer));
         },
         terminate() {
@@ -144,8 +150,9 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
   return {
     size,
     async run(input) {
-      const { lotStore, loadLots } = input;
+      const { lotStore, loadLots, save, write } = input;
       if (!lotStore && !loadLots) throw new LotSourceError('a bulk rebalance needs lotStore or loadLots');
+      if (save ? !lotStore : !write) throw new LotSourceError('a bulk rebalance saves its proposals in the workers (save, with lotStore) or here (write)');
       const accounts = groupByHousehold(input.accounts);
       const ranges = chunkByGroup(accounts.map((a) => a.householdId), input.chunkAccounts ?? DEFAULT_CHUNK_ACCOUNTS);
       const households = new Map(input.households.map((h) => [h.id, h]));
@@ -155,7 +162,8 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
       input.signal?.addEventListener('abort', onAbort, { once: true });
       try {
         return await runJob({
-          // One chunk more than workers: a chunk computes while the last one is written on the UI thread.
+          // One chunk more than workers: the next chunk is queued while one computes (and, with `write`, while the last
+          // one is written on the UI thread).
           chunks: ranges, sizeOf: (r) => r.end - r.start, concurrency: p.size + 1, signal: input.signal,
           execute: async (r) => {
             const slice = accounts.slice(r.start, r.end);
@@ -175,9 +183,9 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
               const { chunk, transfer } = packChunk(hh, slice, (id) => byAccount.get(id) ?? []);
               work = { packed: chunk, transfer };
             }
-            const out = await p.run({ version: jobVersion, context: input.context, lotStore, work });
+            const out = await p.run({ version: jobVersion, context: input.context, lotStore, save, work });
             if (input.signal?.aborted) throw new JobCancelledError({ chunksDone: 0, chunksTotal: ranges.length, itemsDone: 0, itemsTotal: accounts.length, elapsedMs: 0, etaMs: NaN });
-            await input.write(out);
+            if (!save) await write!(out);
             return out;
           },
           onResult: (out, _i, progress) => input.onChunk?.(out, progress),

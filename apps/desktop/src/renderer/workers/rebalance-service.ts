@@ -9,6 +9,7 @@ import type { TaxLot } from '@aw/domain';
 import { packChunk, prepareJobContext, rebalanceChunk, type PreparedJobContext } from '@aw/engine/workers';
 import { openLotReader, type LotReader } from './rebalance-lots.ts';
 import { openProposalReader, type ProposalReader } from './rebalance-rows.ts';
+import { draftsOf, openProposalWriter, type ProposalWriter } from './rebalance-save.ts';
 import type { RebalanceWorkerApi } from './rebalance-types.ts';
 
 const boundaryError = (err: unknown, code: string) => {
@@ -21,6 +22,7 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
   let ctx: PreparedJobContext | null = null;
   let reader: { key: string; reader: Promise<LotReader> } | null = null;
   let proposals: { key: string; reader: Promise<ProposalReader> } | null = null;
+  let writer: { key: string; writer: Promise<ProposalWriter> } | null = null;
   const bookStorage = (): RxStorage<any, any> => {
     if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
     return opts.storage();
@@ -83,7 +85,7 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
         throw boundaryError(err, 'rebalance_failed');
       }
     },
-    async runAccounts({ households, accounts, lotChanges }) {
+    async runAccounts({ households, accounts, lotChanges }, save) {
       if (!ctx || !reader) throw { code: 'not_initialized', message: 'rebalance worker used before init() with the book\'s lots' };
       let lots: TaxLot[];
       try {
@@ -96,11 +98,30 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
         const list = byAccount.get(l.accountId);
         if (list) list.push(l); else byAccount.set(l.accountId, [l]);
       }
+      let out;
       try {
-        return rebalanceChunk(ctx, packChunk(households, accounts, (id) => byAccount.get(id) ?? []).chunk);
+        out = rebalanceChunk(ctx, packChunk(households, accounts, (id) => byAccount.get(id) ?? []).chunk);
       } catch (err) {
         throw boundaryError(err, 'rebalance_failed');
       }
+      if (!save) return out;
+      const key = `${save.store.databaseName}/${save.store.collectionName}`;
+      if (writer?.key !== key) {
+        const storage = bookStorage();
+        const old = writer;
+        writer = { key, writer: openProposalWriter(storage, save.store) };
+        if (old) void old.writer.then((w) => w.close()).catch(() => undefined);
+      }
+      const drafts = draftsOf(out.proposals, save.jobId, save.authorId, save.createdAt);
+      try {
+        await (await writer.writer).insert(drafts, save.writeBatch);
+      } catch (err) {
+        const failed = writer;
+        writer = null;
+        void failed?.writer.then((w) => w.close()).catch(() => undefined);
+        throw boundaryError(err, 'save_failed');
+      }
+      return { ...out, proposals: [], saved: drafts.length };
     },
   };
 }

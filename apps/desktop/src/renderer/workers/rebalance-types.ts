@@ -3,8 +3,12 @@ import type { Account, Household } from '@aw/domain';
 import type { ChunkOutput, ChunkProposal, JobProgress, RebalanceChunk, RebalanceJobContext } from '@aw/engine/workers';
 import type { LotStoreRef } from './rebalance-lots.ts';
 import type { ProposalListing, ProposalPage, ProposalStoreRef } from './rebalance-rows.ts';
+import type { ProposalSaveRef } from './rebalance-save.ts';
 
-export type { ChunkOutput, ChunkProposal, JobProgress, RebalanceChunk, RebalanceJobContext, LotStoreRef, ProposalListing, ProposalPage, ProposalStoreRef };
+export type { ChunkOutput, ChunkProposal, JobProgress, RebalanceChunk, RebalanceJobContext, LotStoreRef, ProposalListing, ProposalPage, ProposalStoreRef, ProposalSaveRef };
+
+/** A chunk's output; `saved`: drafts the worker saved itself (then `proposals` is empty: they stay in the worker). */
+export type SavedChunkOutput = ChunkOutput & { saved?: number };
 
 /** A chunk whose lots the worker reads itself (from the book's storage given to init). */
 export interface AccountsChunk {
@@ -20,8 +24,11 @@ export interface RebalanceWorkerApi {
   init(context: RebalanceJobContext, lots?: LotStoreRef): Promise<void>;
   /** A chunk with its lots packed by the caller. */
   run(chunk: RebalanceChunk): ChunkOutput;
-  /** A chunk of accounts: lots read in the worker (one indexed query per household), then rebalanced. */
-  runAccounts(chunk: AccountsChunk): Promise<ChunkOutput>;
+  /**
+   * A chunk of accounts: lots read in the worker (one indexed query per household), then rebalanced; with `save`
+   * the drafts are saved here too and only their count comes back.
+   */
+  runAccounts(chunk: AccountsChunk, save?: ProposalSaveRef): Promise<SavedChunkOutput>;
   /** The live proposals among the next `limit` after `afterId` ('' = first page) in id order, as review listings. */
   readProposals(ref: ProposalStoreRef, afterId: string, limit: number): Promise<ProposalPage>;
   /** Closes the proposals reader (end of the review's first load). */

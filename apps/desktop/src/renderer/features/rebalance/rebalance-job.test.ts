@@ -1,9 +1,10 @@
 // The bulk job end to end on a real RxDB book (memory storage, schema-validated writes) with the real rebalance
-// service behind real Comlink MessageChannels standing in for Web Workers (reading the lots from the same memory
-// storage, as the app's workers read IndexedDB): chunking, batched writes, drafts with the author, the same
-// proposals whoever reads the lots, rows streamed into the store from RxDB's change events, cancel, and the bulk
-// submit.
+// service behind real Comlink MessageChannels standing in for Web Workers (reading the lots from and saving the
+// drafts to the same memory storage, as the app's workers do in IndexedDB): chunking, batched writes, drafts with
+// the author, the same proposals whoever reads the lots and saves them, rows streamed into the store from RxDB's
+// change events, cancel, and the bulk submit.
 import * as Comlink from 'comlink';
+import type { RxStorage } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Proposal } from '@aw/domain';
@@ -16,12 +17,28 @@ import { createRebalanceService } from '../../workers/rebalance-service.ts';
 import { createRebalanceController } from './rebalance-controller.ts';
 import { jobContext, proposalStoreOf, runBulkRebalance, selectAccounts } from './rebalance-job.ts';
 
-function inProcessRunner(size = 2): RebalanceRunner {
+/** Memory storage whose proposal writes (bulkWrite sizes) are recorded in `writes`. */
+function recordingStorage(writes: number[]): RxStorage<any, any> {
+  const base = getRxStorageMemory();
+  return {
+    ...base,
+    async createStorageInstance(params) {
+      const instance = await base.createStorageInstance(params);
+      if (params.collectionName !== 'proposals') return instance;
+      const bulkWrite = instance.bulkWrite.bind(instance);
+      instance.bulkWrite = (rows, context) => { writes.push(rows.length); return bulkWrite(rows, context); };
+      return instance;
+    },
+  };
+}
+
+/** `writes`: the sizes of the workers' proposal writes. */
+function inProcessRunner(size = 2, writes: number[] = []): RebalanceRunner {
   return createRebalanceRunner({
     size,
     createWorker: () => {
       const { port1, port2 } = new MessageChannel();
-      Comlink.expose(createRebalanceService({ storage: getRxStorageMemory }), port2);
+      Comlink.expose(createRebalanceService({ storage: () => recordingStorage(writes) }), port2);
       return Object.assign(port1, { terminate: () => { port1.close(); port2.close(); } }) as unknown as Worker;
     },
   });
@@ -44,13 +61,14 @@ async function setup(households = 12): Promise<{ db: BookDatabase; store: AppSto
 
 
 describe('bulk rebalance job', () => {
-  it('rebalances every selected account in chunks, writing drafts one batch per chunk', async () => {
+  it('rebalances every selected account in chunks, the workers saving the drafts one write per chunk', async () => {
     const { db, store, book } = await setup();
-    const runner = inProcessRunner();
-    cleanups.unshift(() => runner.terminate());
     const writes: number[] = [];
+    const runner = inProcessRunner(2, writes);
+    cleanups.unshift(() => runner.terminate());
+    const uiWrites: number[] = [];
     const original = db.proposals.bulkInsert.bind(db.proposals);
-    db.proposals.bulkInsert = ((docs: Proposal[]) => { writes.push(docs.length); return original(docs); }) as typeof db.proposals.bulkInsert;
+    db.proposals.bulkInsert = ((docs: Proposal[]) => { uiWrites.push(docs.length); return original(docs); }) as typeof db.proposals.bulkInsert;
 
     const result = await runBulkRebalance({ db, store, runner, chunkAccounts: 10, now: () => 1_800_000_000_000 }, { kind: 'drifted' }, new AbortController().signal);
     expect(result.status).toBe('done');
@@ -61,9 +79,11 @@ describe('bulk rebalance job', () => {
     const stored = (await db.proposals.find().exec()).map((d) => d.toJSON() as Proposal);
     expect(stored.length).toBe(result.proposals);
     expect(stored.length).toBeGreaterThan(0);
-    // One bulk write per chunk that produced proposals, never one per account.
+    // One bulk write per chunk that produced proposals, never one per account, and none on the UI thread.
     expect(writes.length).toBeLessThanOrEqual(job.chunksTotal);
     expect(writes.reduce((a, b) => a + b, 0)).toBe(stored.length);
+    expect(uiWrites).toEqual([]);
+    expect(stored.every((p) => p.createdAt === 1_800_000_000_000 && p.id.startsWith('rb'))).toBe(true);
     for (const p of stored) {
       expect(p.status).toBe('draft');
       expect(p.authorId).toBe('u-alice');
@@ -93,9 +113,10 @@ describe('bulk rebalance job', () => {
     expect([...a!.entries()].sort()).toEqual([...b!.entries()].sort());
   });
 
-  it('makes the same proposals whether the workers or the UI thread read the lots, and writes in batches', async () => {
+  it('makes the same proposals whether the workers or the UI thread read the lots and save them, in batches', async () => {
     const { db, store } = await setup(10);
-    const runner = inProcessRunner(2);
+    const workerWrites: number[] = [];
+    const runner = inProcessRunner(2, workerWrites);
     cleanups.unshift(() => runner.terminate());
     const writes: number[] = [];
     const original = db.proposals.bulkInsert.bind(db.proposals);
@@ -105,8 +126,9 @@ describe('bulk rebalance job', () => {
     expect(worker.status).toBe('done');
     expect(ui.status).toBe('done');
     expect(worker.proposals).toBeGreaterThan(3);
-    // The first job: one chunk written 3 documents at a time; the second in one write.
-    expect(writes).toEqual([...Array.from({ length: Math.floor(worker.proposals / 3) }, () => 3), ...(worker.proposals % 3 ? [worker.proposals % 3] : []), ui.proposals]);
+    // The first job: one chunk saved by its worker 3 documents at a time; the second in one write on the UI thread.
+    expect(workerWrites).toEqual([...Array.from({ length: Math.floor(worker.proposals / 3) }, () => 3), ...(worker.proposals % 3 ? [worker.proposals % 3] : [])]);
+    expect(writes).toEqual([ui.proposals]);
     const docs = (await db.proposals.find().exec()).map((d) => d.toJSON() as Proposal);
     const run = (t: number) => docs.filter((p) => p.createdAt === t).map((p) => [p.accountId, JSON.stringify(p.trades)]).sort();
     expect(run(1).length).toBe(worker.proposals);

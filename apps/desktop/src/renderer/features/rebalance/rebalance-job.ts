@@ -1,9 +1,11 @@
 // The bulk rebalance job: picks the accounts (all drifted / one model / one team / a name search), builds the job
 // context from RxDB (security master and ONE batched read of the latest prices), runs the chunks in the worker
-// pool (the workers read each chunk's lots from the book's storage themselves) and writes each chunk's proposals
-// to RxDB as status 'draft' (only accounts that need trades) in a few bulkInserts of `writeBatch` documents with a
-// yield to the UI between them, so no write is one long main-thread task. Rows stream into the store as chunks
-// finish. Also: submitting a selection in one bulk write.
+// pool and saves each chunk's proposals as status 'draft' (only accounts that need trades) in writes of
+// `writeBatch` documents. In the app the workers do both ends themselves: they read each chunk's lots from the
+// book's storage and save its drafts there (workers/rebalance-save.ts), so the UI thread handles neither lots nor
+// full proposals. With `lotsReadBy: 'ui'` this thread reads the lots and bulkInserts the drafts through RxDB, with
+// a yield to the UI between writes. Rows reach the store from RxDB's change events either way (the controller).
+// Also: submitting a selection in one bulk write.
 // Money integer cents; times ms.
 import type { Account, DailyPrice, Household, Model, Proposal, Security, TaxLot } from '@aw/domain';
 import type { RxStorageInstance } from 'rxdb';
@@ -12,9 +14,10 @@ import { readLatestPricesIdb } from '../../db/holdings-idb.ts';
 import { lotPacksName } from '../../db/holdings-packs.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import {
-  JobCancelledError, type ChunkOutput, type ChunkProposal, type LotStoreRef, type ProposalStoreRef, type RebalanceJobContext, type RebalanceRunner,
+  JobCancelledError, type ChunkOutput, type LotStoreRef, type ProposalStoreRef, type RebalanceJobContext, type RebalanceRunner,
 } from '../../workers/rebalance-client.ts';
 import { readAllLive } from '../../workers/rebalance-idb.ts';
+import { draftsOf } from '../../workers/rebalance-save.ts';
 import { reviewRow, type NameLookup, type ReviewRow } from './review-rows.ts';
 
 export type AccountScope =
@@ -81,16 +84,6 @@ export async function loadLots(db: BookDatabase, accounts: readonly Account[], h
   return out;
 }
 
-export function proposalDoc(p: ChunkProposal, id: string, authorId: string, now: number): Proposal {
-  return {
-    id, teamId: p.teamId, householdId: p.householdId, accountId: p.accountId, modelId: p.modelId, authorId, status: 'draft',
-    reason: p.reason.slice(0, 2000), trades: p.trades.map((t) => ({ ...t, reason: t.reason.slice(0, 1000) })), accountRevision: p.accountRevision,
-    driftBefore: p.driftBefore, driftAfter: p.driftAfter, buyCents: p.buyCents, sellCents: p.sellCents, estGainCents: p.estGainCents,
-    estTaxCents: p.estTaxCents, warnings: p.warnings.slice(0, 200).map((w) => w.slice(0, 1000)), approverId: '', decidedAt: 0, executedAt: 0, batchId: '',
-    createdAt: now, updatedAt: now,
-  };
-}
-
 /**
  * Chunk and write sizes of the UI's job, set by the main thread's budget (no task over 50 ms): a chunk's result
  * arrives in ONE message whose deserialization is one main-thread task (~3 KB per proposal with its trades and
@@ -108,7 +101,10 @@ export interface BulkJobDeps {
   chunkAccounts?: number;
   /** Proposals per bulkInsert (default UI_WRITE_BATCH); a chunk's proposals are written in ceil(n / writeBatch) batches. */
   writeBatch?: number;
-  /** Who reads a chunk's lots: the worker, from the book's storage (default), or this thread through RxDB. */
+  /**
+   * Who reads a chunk's lots and saves its drafts: the worker, in the book's storage (default), or this thread
+   * through RxDB.
+   */
   lotsReadBy?: 'worker' | 'ui';
 }
 
@@ -135,6 +131,7 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
   const accounts = selectAccounts(allAccounts, households, scope);
   const authorId = act().sync.session?.user.id || DEMO_AUTHOR_ID;
   let proposals = 0;
+  let jobId = '';
   // Lot change events during the job (replication, another tab): the workers re-read lot changes only when this moved.
   let lotChanges = 0;
   const lotEvents = db.lots.$.subscribe(() => { lotChanges++; });
@@ -147,24 +144,29 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
     // The latest closes only (one IndexedDB transaction): the whole price history in one read was a long main-thread task.
     const prices = (await readLatestPricesIdb(db.prices, securities.map((s) => s.symbol))) ?? await allDocs<DailyPrice>(db.prices);
     const context = jobContext(securities, prices, models);
-    const jobId = `rb${now().toString(36)}`;
+    const createdAt = now();
+    jobId = `rb${createdAt.toString(36)}`;
+    const written = new WeakMap<ChunkOutput, number>();
     act().rebalanceJobUpdate({ status: 'running', message: '' });
     const summary = await runner.run({
       context, households, accounts, signal, chunkAccounts: deps.chunkAccounts ?? UI_CHUNK_ACCOUNTS,
-      ...(deps.lotsReadBy === 'ui' ? { loadLots: (chunk: readonly Account[]) => loadLots(db, chunk) } : { lotStore: lotStoreOf(db), lotChanges: () => lotChanges }),
-      write: async (out: ChunkOutput) => {
-        const at = now();
-        const docs = out.proposals.filter((p) => p.trades.length > 0).map((p) => proposalDoc(p, `${jobId}-${p.accountId}`.slice(0, 64), authorId, at));
-        for (let i = 0; i < docs.length; i += writeBatch) {
-          if (i > 0) await yieldToUi();
-          const res = await db.proposals.bulkInsert(docs.slice(i, i + writeBatch));
-          if (res.error.length > 0) throw new Error(`could not save ${res.error.length} proposals: ${res.error[0]!.status}`);
+      ...(deps.lotsReadBy === 'ui'
+        ? {
+          loadLots: (chunk: readonly Account[]) => loadLots(db, chunk),
+          write: async (out: ChunkOutput) => {
+            const docs = draftsOf(out.proposals, jobId, authorId, createdAt);
+            for (let i = 0; i < docs.length; i += writeBatch) {
+              if (i > 0) await yieldToUi();
+              const res = await db.proposals.bulkInsert(docs.slice(i, i + writeBatch));
+              if (res.error.length > 0) throw new Error(`could not save ${res.error.length} proposals: ${res.error[0]!.status}`);
+            }
+            written.set(out, docs.length);
+          },
         }
-        (out as ChunkOutput & { written?: Proposal[] }).written = docs;
-      },
+        : { lotStore: lotStoreOf(db), lotChanges: () => lotChanges, save: { store: proposalStoreOf(db), jobId, authorId, createdAt, writeBatch } }),
       // The rows themselves reach the grid from RxDB's change events (see rebalance-controller.ts).
       onChunk: (out, progress) => {
-        proposals += (out as ChunkOutput & { written?: Proposal[] }).written?.length ?? 0;
+        proposals += out.saved ?? written.get(out) ?? 0;
         act().rebalanceJobUpdate({
           accountsDone: progress.itemsDone, chunksDone: progress.chunksDone, chunksTotal: progress.chunksTotal,
           elapsedMs: progress.elapsedMs, etaMs: progress.etaMs, proposalsWritten: proposals,
@@ -179,6 +181,9 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
   } catch (err) {
     const seconds = (performance.now() - t0) / 1000;
     if (err instanceof JobCancelledError || signal.aborted) {
+      // What a cancel leaves: the chunks done, and whatever a worker had saved of the chunk it was on when it was
+      // ended. Counted in the store (ids `<jobId>-…`: one primary-key range).
+      if (jobId) proposals = await savedDrafts(db, jobId).catch(() => proposals);
       act().rebalanceJobUpdate({ status: 'cancelled', etaMs: NaN, message: `Cancelled: ${proposals.toLocaleString('en-US')} proposals saved before the cancel` });
       return { status: 'cancelled', proposals, accounts: accounts.length, seconds, message: '' };
     }
@@ -188,6 +193,11 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
   } finally {
     lotEvents.unsubscribe();
   }
+}
+
+/** Drafts a job saved (its ids are `<jobId>-<accountId>`). */
+function savedDrafts(db: BookDatabase, jobId: string): Promise<number> {
+  return db.proposals.count({ selector: { id: { $gte: `${jobId}-`, $lt: `${jobId}-\uffff` } } }).exec();
 }
 
 const yieldToUi = () => new Promise<void>((r) => setTimeout(r, 0));

@@ -1,0 +1,90 @@
+// Saving a bulk job's draft proposals inside the rebalance worker that computed them, straight into the book's RxDB
+// storage (the same IndexedDB database the UI's RxDB reads), so the UI thread neither receives the full proposals
+// (~3 KB each with trades and reasons) nor runs RxDB's write path for them: measured with the Long Animation
+// Frames API during the ui bench, most long tasks of a bulk run were that path's IndexedDB callbacks on the UI
+// thread (50–106 ms of script each while the grid scrolled). The storage instance is opened with multiInstance,
+// so each write is broadcast (BroadcastChannel) like a write from another tab: the UI's RxDB collection emits it
+// as change events, which bring the rows to the review grid and the drafts to replication as before.
+// The documents are what RxDB's own bulkInsert writes: the defaults filled in, `_deleted` false, no attachments,
+// `_meta.lwt` now, and a first revision `1-<token>` of this writer. Money in integer cents; times ms.
+import { now as rxNow, type RxDocumentData, type RxStorage, type RxStorageInstance } from 'rxdb';
+import type { Proposal } from '@aw/domain';
+import type { ChunkProposal } from '@aw/engine/workers';
+import type { ProposalStoreRef } from './rebalance-rows.ts';
+
+/** Where and how a job's proposals are saved by the worker that computes them. */
+export interface ProposalSaveRef {
+  store: ProposalStoreRef;
+  /** Prefix of the proposals' ids (`<jobId>-<accountId>`). */
+  jobId: string;
+  authorId: string;
+  /** The drafts' createdAt (ms): the job's start. */
+  createdAt: number;
+  /** Proposals per write (one IndexedDB transaction each). */
+  writeBatch: number;
+}
+
+/** A computed proposal as the draft document saved for review. */
+export function proposalDoc(p: ChunkProposal, id: string, authorId: string, now: number): Proposal {
+  return {
+    id, teamId: p.teamId, householdId: p.householdId, accountId: p.accountId, modelId: p.modelId, authorId, status: 'draft',
+    reason: p.reason.slice(0, 2000), trades: p.trades.map((t) => ({ ...t, reason: t.reason.slice(0, 1000) })), accountRevision: p.accountRevision,
+    driftBefore: p.driftBefore, driftAfter: p.driftAfter, buyCents: p.buyCents, sellCents: p.sellCents, estGainCents: p.estGainCents,
+    estTaxCents: p.estTaxCents, warnings: p.warnings.slice(0, 200).map((w) => w.slice(0, 1000)), approverId: '', decidedAt: 0, executedAt: 0, batchId: '',
+    createdAt: now, updatedAt: now,
+  };
+}
+
+/** The drafts of a chunk's proposals: only accounts that need trades. */
+export function draftsOf(proposals: readonly ChunkProposal[], jobId: string, authorId: string, now: number): Proposal[] {
+  return proposals.filter((p) => p.trades.length > 0).map((p) => proposalDoc(p, `${jobId}-${p.accountId}`.slice(0, 64), authorId, now));
+}
+
+export class ProposalSaveError extends Error {
+  override name = 'ProposalSaveError';
+}
+
+export interface ProposalWriter {
+  /** Inserts `docs` in writes of `batch` documents; throws ProposalSaveError on the first refused document. */
+  insert(docs: readonly Proposal[], batch: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** RxDB writes this context for bulkInsert; replication and hooks see the same. */
+const INSERT_CONTEXT = 'rx-collection-bulk-insert';
+
+export async function openProposalWriter(storage: RxStorage<any, any>, ref: ProposalStoreRef): Promise<ProposalWriter> {
+  // A token of this writer (RxDB revisions are `<height>-<token>`; no '-' inside).
+  const token = `rbw${Math.random().toString(36).slice(2, 12)}`;
+  const instance: RxStorageInstance<Proposal, any, any> = await storage.createStorageInstance<Proposal>({
+    databaseInstanceToken: token, databaseName: ref.databaseName, collectionName: ref.collectionName,
+    schema: ref.schema, options: {}, multiInstance: true, devMode: false,
+  });
+  const defaults = defaultsOf(ref.schema);
+  return {
+    async insert(docs, batch) {
+      const size = Math.max(1, batch);
+      for (let i = 0; i < docs.length; i += size) {
+        const lwt = rxNow();
+        const rows = docs.slice(i, i + size).map((d) => ({
+          document: { ...defaults, ...d, _deleted: false, _attachments: {}, _meta: { lwt }, _rev: `1-${token}` } as RxDocumentData<Proposal>,
+        }));
+        const res = await instance.bulkWrite(rows, INSERT_CONTEXT);
+        if (res.error.length > 0) {
+          const e = res.error[0]!;
+          throw new ProposalSaveError(`could not save ${res.error.length} proposals: ${e.status}${e.status === 409 ? ` (${e.documentId} exists)` : ''}`);
+        }
+      }
+    },
+    close: () => instance.close(),
+  };
+}
+
+/** The schema's top-level default values (what RxDB fills in before an insert). */
+function defaultsOf(schema: ProposalStoreRef['schema']): Partial<Proposal> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema.properties ?? {})) {
+    if (v && typeof v === 'object' && 'default' in v) out[k] = (v as { default: unknown }).default;
+  }
+  return out as Partial<Proposal>;
+}
