@@ -133,16 +133,42 @@ function scroller(): HTMLElement | null {
   return null;
 }
 
-/** Long tasks (wall time) seen from now until `stop()`, with their start times. */
-function watchLongTasks(): { stop(): Promise<PerformanceEntry[]> } {
+/** A long animation frame (Long Animation Frames API): where its time went, without a trace. */
+interface FrameEntry extends PerformanceEntry {
+  renderStart: number; styleAndLayoutStart: number; blockingDuration: number;
+  scripts: Array<{ invoker: string; invokerType: string; duration: number; forcedStyleAndLayoutDuration: number; sourceFunctionName: string; sourceURL: string }>;
+}
+
+/**
+ * A long task's frame as a few words: its script time (the heaviest scripts by invoker) and its rendering time
+ * (style + layout from styleAndLayoutStart, the rest of the update before it: rAF callbacks and paint prep).
+ */
+export function describeFrame(f: FrameEntry): string {
+  const script = f.scripts.reduce((t, s) => t + s.duration, 0);
+  const end = f.startTime + f.duration;
+  const render = f.renderStart > 0 ? end - f.renderStart : 0;
+  const styleLayout = f.styleAndLayoutStart > 0 ? end - f.styleAndLayoutStart : 0;
+  const top = [...f.scripts].sort((a, b) => b.duration - a.duration).slice(0, 2)
+    .map((s) => `${s.invokerType}:${s.invoker.slice(0, 40)} ${Math.round(s.duration)}`).join('; ');
+  return `frame ${Math.round(f.duration)} (script ${Math.round(script)}, render ${Math.round(render)}, style+layout+paint ${Math.round(styleLayout)}${top ? `; ${top}` : ''})`;
+}
+
+/** Long tasks (wall time) seen from now until `stop()`, with their start times, and the long animation frames. */
+function watchLongTasks(): { stop(): Promise<PerformanceEntry[]>; frames: FrameEntry[] } {
   const tasks: PerformanceEntry[] = [];
+  const frames: FrameEntry[] = [];
   const obs = new PerformanceObserver((list) => { tasks.push(...list.getEntries()); });
   obs.observe({ type: 'longtask', buffered: false });
+  const frameObs = new PerformanceObserver((list) => { frames.push(...(list.getEntries() as FrameEntry[])); });
+  try { frameObs.observe({ type: 'long-animation-frame', buffered: false }); } catch { /* not in this browser */ }
   return {
+    frames,
     async stop() {
       await new Promise((r) => setTimeout(r, 200));
       tasks.push(...obs.takeRecords());
+      frames.push(...(frameObs.takeRecords() as FrameEntry[]));
       obs.disconnect();
+      frameObs.disconnect();
       return tasks;
     },
   };
@@ -203,7 +229,11 @@ async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTas
     perSlice[k] = (perSlice[k] ?? 0) + 1;
   }
   phases.push(`long tasks (s after the start: ms): ${tasks.map((e) => `${((e.startTime - t0) / 1000).toFixed(2)}: ${Math.round(e.duration)}`).join(', ')}`);
-  phases.push(`long tasks per 5 s: ${Array.from(perSlice, (n) => n ?? 0).join(' ')}`);
+  for (const e of tasks) {
+    const f = watch.frames.filter((x) => x.startTime < e.startTime + e.duration && x.startTime + x.duration > e.startTime);
+    phases.push(`  ${((e.startTime - t0) / 1000).toFixed(2)} s, ${Math.round(e.duration)} ms: ${f.length ? f.map((x) => `${((x.startTime - t0) / 1000).toFixed(2)} s ${describeFrame(x)}`).join(' | ') : 'no long animation frame'}`);
+  }
+  phases.push(`long tasks per 5 s: ${Array.from(perSlice, (n) => n ?? 0).join(' ')}; long animation frames: ${watch.frames.length}`);
   return { seconds, ...longTaskFigures(tasks), proposals: result.proposals, accounts: result.accounts, status: result.status, message: result.message,
     scrolls, phases, workers: store.getState().rebalance.job.workers };
 }
