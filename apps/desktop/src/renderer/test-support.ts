@@ -12,8 +12,9 @@ import { createValuationClient, type ValuationClient } from './workers/valuation
 import { valuationService, type ValuationApi } from './workers/valuation-service.ts';
 
 let n = 0;
-export const openTestDb = (): Promise<BookDatabase> =>
-  openBookDb(getRxStorageMemory(), { name: `test-book-${Date.now()}-${n++}`, devMode: true, multiInstance: false });
+/** `multiInstance`: as the app opens its book (a bulk job's workers then save drafts themselves). */
+export const openTestDb = (opts: { multiInstance?: boolean } = {}): Promise<BookDatabase> =>
+  openBookDb(getRxStorageMemory(), { name: `test-book-${Date.now()}-${n++}`, devMode: true, multiInstance: opts.multiInstance ?? false });
 
 const cache = new Map<number, BookPayload>();
 /** The demo book of `households` households (seed 42), as the first load writes it. */

@@ -3,8 +3,9 @@
 // concurrency, each chunk rebalanced in a worker and saved before the next chunk starts on that slot. With
 // `lotStore` the worker reads the chunk's lots from the book's storage itself (the UI thread never touches them)
 // and, with `save`, writes the chunk's drafts there too (only a count comes back); with `loadLots` the caller reads
-// the lots, they travel packed in transferable typed arrays, and `write` saves the proposals on this thread. Progress, ETA and cancel come from runJob; cancelling terminates the workers (the only way to stop
-// CPU-bound work) and the next job starts fresh. The UI thread never computes a rebalance. `readProposals` streams
+// the lots, they travel packed in transferable typed arrays, and `write` saves the proposals on this thread.
+// Progress, ETA and cancel come from runJob; cancelling terminates the workers (the only way to stop CPU-bound
+// work) and the next job starts fresh. The UI thread never computes a rebalance. `readProposals` streams
 // the book's proposals to the review grid as slim listings, read by one more worker of the same kind (its
 // IndexedDB cursors never wait behind the UI thread's render tasks), page after page with the next page already
 // requested while the current one is shown.

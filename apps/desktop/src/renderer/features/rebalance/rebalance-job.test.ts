@@ -47,8 +47,8 @@ function inProcessRunner(size = 2, writes: number[] = []): RebalanceRunner {
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
 
-async function setup(households = 12): Promise<{ db: BookDatabase; store: AppStore; book: ReturnType<typeof smallBook> }> {
-  const db = await openTestDb();
+async function setup(households = 12, multiInstance = true): Promise<{ db: BookDatabase; store: AppStore; book: ReturnType<typeof smallBook> }> {
+  const db = await openTestDb({ multiInstance });
   const book = smallBook(households);
   await writeBook(db, book);
   cleanups.push(async () => { await db.remove(); });
@@ -133,6 +133,23 @@ describe('bulk rebalance job', () => {
     const run = (t: number) => docs.filter((p) => p.createdAt === t).map((p) => [p.accountId, JSON.stringify(p.trades)]).sort();
     expect(run(1).length).toBe(worker.proposals);
     expect(run(1)).toEqual(run(2));
+  });
+
+  it('on a book opened for one instance only, the UI thread saves the drafts the workers compute', async () => {
+    // The workers' own writes would reach such a database's collection as no change events (no rows in the grid).
+    const { db, store } = await setup(8, false);
+    const workerWrites: number[] = [];
+    const runner = inProcessRunner(2, workerWrites);
+    cleanups.unshift(() => runner.terminate());
+    const writes: number[] = [];
+    const original = db.proposals.bulkInsert.bind(db.proposals);
+    db.proposals.bulkInsert = ((docs: Proposal[]) => { writes.push(docs.length); return original(docs); }) as typeof db.proposals.bulkInsert;
+    const result = await runBulkRebalance({ db, store, runner, now: () => 5 }, { kind: 'drifted' }, new AbortController().signal);
+    expect(result.status).toBe('done');
+    expect(result.proposals).toBeGreaterThan(0);
+    expect(workerWrites).toEqual([]);
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(result.proposals);
+    expect(await db.proposals.count().exec()).toBe(result.proposals);
   });
 
   it('cancel stops the job and keeps what was saved', async () => {

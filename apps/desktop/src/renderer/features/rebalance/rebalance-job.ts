@@ -85,9 +85,11 @@ export async function loadLots(db: BookDatabase, accounts: readonly Account[], h
 }
 
 /**
- * Chunk and write sizes of the UI's job, set by the main thread's budget (no task over 50 ms): a chunk's result
- * arrives in ONE message whose deserialization is one main-thread task (~3 KB per proposal with its trades and
- * reasons: 1,000 accounts ≈ 3 MB), and each bulkInsert serializes its documents into IndexedDB in one task.
+ * Chunk and write sizes of the UI's job, set by the main thread's budget (no task over 50 ms): each write of
+ * `UI_WRITE_BATCH` drafts reaches this thread as one change-event message holding the documents (~3 KB each with
+ * trades and reasons), deserialized in one task; with `lotsReadBy: 'ui'` a chunk's result arrives in ONE message
+ * too (1,000 accounts ≈ 3 MB) and each bulkInsert serializes its documents into IndexedDB in one task. Smaller
+ * chunks also make progress and cancel finer.
  */
 export const UI_CHUNK_ACCOUNTS = 200;
 export const UI_WRITE_BATCH = 100;
@@ -147,23 +149,23 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
     const createdAt = now();
     jobId = `rb${createdAt.toString(36)}`;
     const written = new WeakMap<ChunkOutput, number>();
+    const write = async (out: ChunkOutput) => {
+      const docs = draftsOf(out.proposals, jobId, authorId, createdAt);
+      for (let i = 0; i < docs.length; i += writeBatch) {
+        if (i > 0) await yieldToUi();
+        const res = await db.proposals.bulkInsert(docs.slice(i, i + writeBatch));
+        if (res.error.length > 0) throw new Error(`could not save ${res.error.length} proposals: ${res.error[0]!.status}`);
+      }
+      written.set(out, docs.length);
+    };
     act().rebalanceJobUpdate({ status: 'running', message: '' });
     const summary = await runner.run({
       context, households, accounts, signal, chunkAccounts: deps.chunkAccounts ?? UI_CHUNK_ACCOUNTS,
       ...(deps.lotsReadBy === 'ui'
-        ? {
-          loadLots: (chunk: readonly Account[]) => loadLots(db, chunk),
-          write: async (out: ChunkOutput) => {
-            const docs = draftsOf(out.proposals, jobId, authorId, createdAt);
-            for (let i = 0; i < docs.length; i += writeBatch) {
-              if (i > 0) await yieldToUi();
-              const res = await db.proposals.bulkInsert(docs.slice(i, i + writeBatch));
-              if (res.error.length > 0) throw new Error(`could not save ${res.error.length} proposals: ${res.error[0]!.status}`);
-            }
-            written.set(out, docs.length);
-          },
-        }
-        : { lotStore: lotStoreOf(db), lotChanges: () => lotChanges, save: { store: proposalStoreOf(db), jobId, authorId, createdAt, writeBatch } }),
+        ? { loadLots: (chunk: readonly Account[]) => loadLots(db, chunk), write }
+        // Drafts a worker saves reach this RxDB only as another instance's writes: multi-instance databases only.
+        : { lotStore: lotStoreOf(db), lotChanges: () => lotChanges,
+          ...(db.multiInstance ? { save: { store: proposalStoreOf(db), jobId, authorId, createdAt, writeBatch } } : { write }) }),
       // The rows themselves reach the grid from RxDB's change events (see rebalance-controller.ts).
       onChunk: (out, progress) => {
         proposals += out.saved ?? written.get(out) ?? 0;
