@@ -60,15 +60,21 @@ async function setup(households = 12, multiInstance = true): Promise<{ db: BookD
 }
 
 
+/** A book, a runner and the sizes of the drafts' writes: by the workers (`workerWrites`) and on the UI thread (`uiWrites`). */
+async function recorded(households = 12, multiInstance = true) {
+  const { db, store, book } = await setup(households, multiInstance);
+  const workerWrites: number[] = [];
+  const runner = inProcessRunner(2, workerWrites);
+  cleanups.unshift(() => runner.terminate());
+  const uiWrites: number[] = [];
+  const original = db.proposals.bulkInsert.bind(db.proposals);
+  db.proposals.bulkInsert = ((docs: Proposal[]) => { uiWrites.push(docs.length); return original(docs); }) as typeof db.proposals.bulkInsert;
+  return { db, store, book, runner, workerWrites, uiWrites };
+}
+
 describe('bulk rebalance job', () => {
   it('rebalances every selected account in chunks, the workers saving the drafts one write per chunk', async () => {
-    const { db, store, book } = await setup();
-    const writes: number[] = [];
-    const runner = inProcessRunner(2, writes);
-    cleanups.unshift(() => runner.terminate());
-    const uiWrites: number[] = [];
-    const original = db.proposals.bulkInsert.bind(db.proposals);
-    db.proposals.bulkInsert = ((docs: Proposal[]) => { uiWrites.push(docs.length); return original(docs); }) as typeof db.proposals.bulkInsert;
+    const { db, store, book, runner, workerWrites: writes, uiWrites } = await recorded();
 
     const result = await runBulkRebalance({ db, store, runner, chunkAccounts: 10, now: () => 1_800_000_000_000 }, { kind: 'drifted' }, new AbortController().signal);
     expect(result.status).toBe('done');
@@ -114,13 +120,7 @@ describe('bulk rebalance job', () => {
   });
 
   it('makes the same proposals whether the workers or the UI thread read the lots and save them, in batches', async () => {
-    const { db, store } = await setup(10);
-    const workerWrites: number[] = [];
-    const runner = inProcessRunner(2, workerWrites);
-    cleanups.unshift(() => runner.terminate());
-    const writes: number[] = [];
-    const original = db.proposals.bulkInsert.bind(db.proposals);
-    db.proposals.bulkInsert = ((docs: Proposal[]) => { writes.push(docs.length); return original(docs); }) as typeof db.proposals.bulkInsert;
+    const { db, store, runner, workerWrites, uiWrites: writes } = await recorded(10);
     const worker = await runBulkRebalance({ db, store, runner, now: () => 1, writeBatch: 3 }, { kind: 'drifted' }, new AbortController().signal);
     const ui = await runBulkRebalance({ db, store, runner, now: () => 2, lotsReadBy: 'ui' }, { kind: 'drifted' }, new AbortController().signal);
     expect(worker.status).toBe('done');
@@ -137,13 +137,7 @@ describe('bulk rebalance job', () => {
 
   it('on a book opened for one instance only, the UI thread saves the drafts the workers compute', async () => {
     // The workers' own writes would reach such a database's collection as no change events (no rows in the grid).
-    const { db, store } = await setup(8, false);
-    const workerWrites: number[] = [];
-    const runner = inProcessRunner(2, workerWrites);
-    cleanups.unshift(() => runner.terminate());
-    const writes: number[] = [];
-    const original = db.proposals.bulkInsert.bind(db.proposals);
-    db.proposals.bulkInsert = ((docs: Proposal[]) => { writes.push(docs.length); return original(docs); }) as typeof db.proposals.bulkInsert;
+    const { db, store, runner, workerWrites, uiWrites: writes } = await recorded(8, false);
     const result = await runBulkRebalance({ db, store, runner, now: () => 5 }, { kind: 'drifted' }, new AbortController().signal);
     expect(result.status).toBe('done');
     expect(result.proposals).toBeGreaterThan(0);
