@@ -18,26 +18,37 @@ const boundaryError = (err: unknown, code: string) => {
 };
 
 /** `storage`: the RxDB storage the book lives in, as seen from this worker (Dexie/IndexedDB in the app). */
+/** The open reader or writer of one kind, by the book's database and collection it serves. */
+interface Held<T> { key: string; value: Promise<T> }
+
+/** Closes a held reader or writer once it has opened (a failed open has nothing to close). */
+const closeHeld = (held: Held<{ close(): Promise<void> }> | null): void => {
+  if (held) void held.value.then((v) => v.close()).catch(() => undefined);
+};
+
+/** `held` if it serves `key`, else a new one from `open` (which throws before anything closes), the old one closed. */
+function reopen<T extends { close(): Promise<void> }>(held: Held<T> | null, key: string, open: () => Promise<T>): Held<T> {
+  if (held?.key === key) return held;
+  const next = { key, value: open() };
+  closeHeld(held);
+  return next;
+}
+
 export function createRebalanceService(opts: { storage?: () => RxStorage<any, any> } = {}): RebalanceWorkerApi {
   let ctx: PreparedJobContext | null = null;
-  let reader: { key: string; reader: Promise<LotReader> } | null = null;
-  let proposals: { key: string; reader: Promise<ProposalReader> } | null = null;
-  let writer: { key: string; writer: Promise<ProposalWriter> } | null = null;
+  let reader: Held<LotReader> | null = null;
+  let proposals: Held<ProposalReader> | null = null;
+  let writer: Held<ProposalWriter> | null = null;
   const bookStorage = (): RxStorage<any, any> => {
     if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
     return opts.storage();
   };
   return {
     async readProposals(ref, afterId, limit) {
-      const key = `${ref.databaseName}/${ref.collectionName}`;
-      if (proposals?.key !== key) {
-        const storage = bookStorage(); // without storage no reader is ever kept, so every call gets here and throws
-        const old = proposals;
-        proposals = { key, reader: openProposalReader(storage, ref) };
-        if (old) void old.reader.then((r) => r.close()).catch(() => undefined);
-      }
+      // Without storage no reader is ever kept, so every call opens and throws no_storage.
+      proposals = reopen(proposals, `${ref.databaseName}/${ref.collectionName}`, () => openProposalReader(bookStorage(), ref));
       try {
-        return await (await proposals.reader).page(afterId, limit);
+        return await (await proposals.value).page(afterId, limit);
       } catch (err) {
         proposals = null;
         throw boundaryError(err, 'proposals_unavailable');
@@ -46,7 +57,7 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
     async closeProposals() {
       const old = proposals;
       proposals = null;
-      if (old) await (await old.reader).close();
+      if (old) await (await old.value).close();
     },
     async prepareLots(lots) {
       const storage = bookStorage();
@@ -60,18 +71,12 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
     async init(context, lots) {
       ctx = prepareJobContext(context);
       if (!lots) return;
-      const key = `${lots.databaseName}/${lots.collectionName}/${lots.packsName ?? ''}`;
-      if (reader?.key !== key) {
-        const storage = bookStorage();
-        const old = reader;
-        reader = { key, reader: openLotReader(storage, lots) };
-        if (old) void old.reader.then((r) => r.close()).catch(() => undefined);
-      }
+      reader = reopen(reader, `${lots.databaseName}/${lots.collectionName}/${lots.packsName ?? ''}`, () => openLotReader(bookStorage(), lots));
       const current = reader;
       try {
         // Before every job: the lot packs built, fresh and not far behind (built here, off the UI thread, when not).
         // They make every chunk's read ~40× fewer IndexedDB records.
-        await (await current.reader).ready();
+        await (await current.value).ready();
       } catch (err) {
         if (reader === current) reader = null;
         throw boundaryError(err, 'lots_unavailable');
@@ -89,7 +94,7 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
       if (!ctx || !reader) throw { code: 'not_initialized', message: 'rebalance worker used before init() with the book\'s lots' };
       let lots: TaxLot[];
       try {
-        lots = await (await reader.reader).read(households.map((h) => h.id), new Set(accounts.map((a) => a.id)), lotChanges);
+        lots = await (await reader.value).read(households.map((h) => h.id), new Set(accounts.map((a) => a.id)), lotChanges);
       } catch (err) {
         throw boundaryError(err, 'lots_unavailable');
       }
@@ -105,20 +110,13 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
         throw boundaryError(err, 'rebalance_failed');
       }
       if (!save) return out;
-      const key = `${save.store.databaseName}/${save.store.collectionName}`;
-      if (writer?.key !== key) {
-        const storage = bookStorage();
-        const old = writer;
-        writer = { key, writer: openProposalWriter(storage, save.store) };
-        if (old) void old.writer.then((w) => w.close()).catch(() => undefined);
-      }
+      writer = reopen(writer, `${save.store.databaseName}/${save.store.collectionName}`, () => openProposalWriter(bookStorage(), save.store));
       const drafts = draftsOf(out.proposals, save.jobId, save.authorId, save.createdAt);
       try {
-        await (await writer.writer).insert(drafts, save.writeBatch);
+        await (await writer.value).insert(drafts, save.writeBatch);
       } catch (err) {
-        const failed = writer;
+        closeHeld(writer);
         writer = null;
-        void failed?.writer.then((w) => w.close()).catch(() => undefined);
         throw boundaryError(err, 'save_failed');
       }
       return { ...out, proposals: [], saved: drafts.length };
