@@ -5,9 +5,12 @@
 // thread (50–106 ms of script each while the grid scrolled). The storage instance is opened with multiInstance,
 // so each write is broadcast (BroadcastChannel) like a write from another tab: the UI's RxDB collection emits it
 // as change events, which bring the rows to the review grid and the drafts to replication as before.
-// The documents are what RxDB's own bulkInsert writes: the defaults filled in, `_deleted` false, no attachments,
-// `_meta.lwt` now, and a first revision `1-<token>` of this writer. Money in integer cents; times ms.
-import { now as rxNow, type RxDocumentData, type RxStorage, type RxStorageInstance } from 'rxdb';
+// The documents are what RxDB's own bulkInsert writes: filled by RxDB's fillObjectDataBeforeInsert (defaults,
+// `_deleted` false, no attachments), then `_meta.lwt` now and a first revision `1-<token>` of this writer, as RxDB's
+// wrapped storage sets them. Money in integer cents; times ms.
+import {
+  createRxSchema, defaultHashSha256, fillObjectDataBeforeInsert, now as rxNow, type RxDocumentData, type RxJsonSchema, type RxStorage, type RxStorageInstance,
+} from 'rxdb';
 import type { Proposal } from '@aw/domain';
 import type { ChunkProposal } from '@aw/engine/workers';
 import type { ProposalStoreRef } from './rebalance-rows.ts';
@@ -60,15 +63,20 @@ export async function openProposalWriter(storage: RxStorage<any, any>, ref: Prop
     databaseInstanceToken: token, databaseName: ref.databaseName, collectionName: ref.collectionName,
     schema: ref.schema, options: {}, multiInstance: true, devMode: false,
   });
-  const defaults = defaultsOf(ref.schema);
+  // The collection's schema as RxDB fills it (filling a filled schema again gives the same one; the pre-create
+  // checks are for schemas as written, and refuse RxDB's own fields).
+  const schema = createRxSchema(ref.schema as unknown as RxJsonSchema<Proposal>, defaultHashSha256, false);
   return {
     async insert(docs, batch) {
       const size = Math.max(1, batch);
       for (let i = 0; i < docs.length; i += size) {
         const lwt = rxNow();
-        const rows = docs.slice(i, i + size).map((d) => ({
-          document: { ...defaults, ...d, _deleted: false, _attachments: {}, _meta: { lwt }, _rev: `1-${token}` } as RxDocumentData<Proposal>,
-        }));
+        const rows = docs.slice(i, i + size).map((d) => {
+          const document: RxDocumentData<Proposal> = fillObjectDataBeforeInsert(schema, d);
+          document._meta = { lwt };
+          document._rev = `1-${token}`;
+          return { document };
+        });
         const res = await instance.bulkWrite(rows, INSERT_CONTEXT);
         if (res.error.length > 0) {
           const e = res.error[0]!;
@@ -78,13 +86,4 @@ export async function openProposalWriter(storage: RxStorage<any, any>, ref: Prop
     },
     close: () => instance.close(),
   };
-}
-
-/** The schema's top-level default values (what RxDB fills in before an insert). */
-function defaultsOf(schema: ProposalStoreRef['schema']): Partial<Proposal> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema.properties ?? {})) {
-    if (v && typeof v === 'object' && 'default' in v) out[k] = (v as { default: unknown }).default;
-  }
-  return out as Partial<Proposal>;
 }
