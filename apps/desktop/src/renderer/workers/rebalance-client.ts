@@ -40,9 +40,9 @@ export interface BulkRebalanceInput {
    * sees the writes as change events from another instance). Preferred over `write`.
    */
   save?: ProposalSaveRef;
-  /** Or: persist one chunk's proposals here; resolves before the chunk counts as done. */
-  write?(output: ChunkOutput): Promise<void>;
-  /** A chunk is done (computed and saved), in completion order. */
+  /** Or: persist one chunk's proposals here; resolves with how many were saved, before the chunk counts as done. */
+  write?(output: ChunkOutput): Promise<number>;
+  /** A chunk is done (computed and saved; `saved` drafts, whoever saved them), in completion order. */
   onChunk?(output: SavedChunkOutput, progress: JobProgress): void;
   chunkAccounts?: number;
   signal?: AbortSignal;
@@ -186,7 +186,7 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
             }
             const out = await p.run({ version: jobVersion, context: input.context, lotStore, save, work });
             if (input.signal?.aborted) throw new JobCancelledError({ chunksDone: 0, chunksTotal: ranges.length, itemsDone: 0, itemsTotal: accounts.length, elapsedMs: 0, etaMs: NaN });
-            if (!save) await write!(out);
+            if (!save) out.saved = await write!(out);
             return out;
           },
           onResult: (out, _i, progress) => input.onChunk?.(out, progress),

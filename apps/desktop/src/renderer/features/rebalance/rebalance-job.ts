@@ -148,15 +148,14 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
     const context = jobContext(securities, prices, models);
     const createdAt = now();
     jobId = `rb${createdAt.toString(36)}`;
-    const written = new WeakMap<ChunkOutput, number>();
-    const write = async (out: ChunkOutput) => {
+    const write = async (out: ChunkOutput): Promise<number> => {
       const docs = draftsOf(out.proposals, jobId, authorId, createdAt);
       for (let i = 0; i < docs.length; i += writeBatch) {
         if (i > 0) await yieldToUi();
         const res = await db.proposals.bulkInsert(docs.slice(i, i + writeBatch));
         if (res.error.length > 0) throw new Error(`could not save ${res.error.length} proposals: ${res.error[0]!.status}`);
       }
-      written.set(out, docs.length);
+      return docs.length;
     };
     act().rebalanceJobUpdate({ status: 'running', message: '' });
     const summary = await runner.run({
@@ -168,7 +167,7 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
           ...(db.multiInstance ? { save: { store: proposalStoreOf(db), jobId, authorId, createdAt, writeBatch } } : { write }) }),
       // The rows themselves reach the grid from RxDB's change events (see rebalance-controller.ts).
       onChunk: (out, progress) => {
-        proposals += out.saved ?? written.get(out) ?? 0;
+        proposals += out.saved ?? 0;
         act().rebalanceJobUpdate({
           accountsDone: progress.itemsDone, chunksDone: progress.chunksDone, chunksTotal: progress.chunksTotal,
           elapsedMs: progress.elapsedMs, etaMs: progress.etaMs, proposalsWritten: proposals,
