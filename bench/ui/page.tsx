@@ -143,7 +143,7 @@ interface FrameEntry extends PerformanceEntry {
  * A long task's frame as a few words: its script time (the heaviest scripts by invoker) and its rendering time
  * (style + layout from styleAndLayoutStart, the rest of the update before it: rAF callbacks and paint prep).
  */
-export function describeFrame(f: FrameEntry): string {
+function describeFrame(f: FrameEntry): string {
   const script = f.scripts.reduce((t, s) => t + s.duration, 0);
   const end = f.startTime + f.duration;
   const render = f.renderStart > 0 ? end - f.renderStart : 0;
