@@ -19,6 +19,9 @@
 // --screenshot FILE saves a PNG of the mounted screen. --settle S waits S seconds before the bulk run (IndexedDB's
 // background work after the setup's writes); --write-batch N sets the job's proposals per bulkInsert. --control S
 // first scrolls the same way for S seconds with no job running (controlLongTasks: what the grid alone costs here).
+// On Linux the bench also reads each Chromium thread's CPU time from /proc before and after the bulk run and reports
+// the busiest threads in cores (threadCores: e.g. the browser's IndexedDB pool, the renderer's main thread, the
+// rebalance worker; ui/thread-cpu.ts): on 2 cores, what else is running decides how far a scroll frame stretches.
 // Targets: first paint < 1.5 s; no main-thread task > 50 ms during the bulk run.
 // Last stdout line: {"bench":"ui","rows":..,"firstPaintMs":..,"longestTaskMs":..,"bulkRebalanceSec":..,...}.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +33,7 @@ import { build } from 'vite';
 import react from '@vitejs/plugin-react';
 import { serveRenderer } from '../apps/desktop/src/main/renderer-server.ts';
 import { recordMainThread, startCpuProfile, type Profiler } from './ui/main-thread.ts';
+import { browserPid, coresByThread, sampleThreads } from './ui/thread-cpu.ts';
 import { attribute, combine, formatAttribution, type Attribution } from './ui/trace-attribution.ts';
 
 const { values } = parseArgs({ options: {
@@ -99,10 +103,16 @@ async function main(): Promise<void> {
     const recorder = values.cpu ?? (values.smoke || !!tracePath)
       ? await recordMainThread(page, { saveTo: tracePath, onSegment: tracePath ? (events) => segments.push(attribute(events)) : undefined }) : null;
     log(`ui: first row painted in ${paint.firstPaintMs.toFixed(0)} ms; all ${data.proposals} rows in ${paint.allRowsMs.toFixed(0)} ms; bulk rebalance while scrolling…`);
+    // Who holds the cores during the run: CPU per Chromium thread (Linux /proc; nothing elsewhere).
+    const chromiumPid = browserPid(userDataDir);
+    const threadsBefore = chromiumPid ? sampleThreads(chromiumPid) : [];
+    const bulkStart = performance.now();
     const bulk = await page.evaluate(() => (window as any).bench.bulk()) as
       { seconds: number; longestTaskMs: number; longTasks: number; proposals: number; accounts: number; status: string; message: string; scrolls: number;
         phases: string[]; workers: number };
+    const threadCores = chromiumPid ? coresByThread(threadsBefore, sampleThreads(chromiumPid), (performance.now() - bulkStart) / 1000).slice(0, 6) : [];
     for (const p of bulk.phases) log(`ui: bulk ${p}`);
+    if (threadCores.length > 0) log(`ui: cores during the bulk run, by Chromium thread: ${threadCores.map((t) => `${t.name} ${t.cores.toFixed(2)}`).join(', ')}`);
     const cpu = await recorder?.stop();
     if (profiler) log(await profiler.stop(join(profileDir!, 'ui-bulk.cpuprofile')));
     if (tracePath) log(formatAttribution(combine(segments)));
@@ -133,6 +143,7 @@ async function main(): Promise<void> {
         ['tasks over 50 ms of CPU', cpu.tasksOver50CpuMs],
         ['main-thread CPU during the run (s)', r1(cpu.cpuSec)],
       ] : []),
+      ...threadCores.map((t) => [`cores during the run: ${t.name}`, t.cores.toFixed(2)]),
       ['data generation + local writes (s, excluded)', r1(setupSec)],
     ];
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
@@ -143,6 +154,7 @@ async function main(): Promise<void> {
       bulkRebalanceSec: r1(bulk.seconds), allRowsMs: r1(paint.allRowsMs), longTasks: bulk.longTasks, accounts: bulk.accounts, proposalsWritten: bulk.proposals,
       ...(control ? { controlLongTasks: control.longTasks, controlLongestTaskMs: r1(control.longestTaskMs) } : {}),
       ...(cpu ? { longestTaskCpuMs: r1(cpu.longestTaskCpuMs), tasksOver50CpuMs: cpu.tasksOver50CpuMs, mainThreadCpuSec: r1(cpu.cpuSec) } : {}),
+      ...(threadCores.length > 0 ? { threadCores: Object.fromEntries(threadCores.map((t) => [t.name, Math.round(t.cores * 100) / 100])) } : {}),
       loadAvg1m: r1(loadavg()[0]!) }));
   } finally {
     await context.close();
