@@ -10,6 +10,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { RxStorageInstance } from 'rxdb';
 import { bookCollections, type Account, type Household, type Model, type Proposal } from '@aw/domain';
 import { openBookDb, type BookDatabase } from '../../apps/desktop/src/renderer/db/book-db.ts';
+import { draftPacksOf } from '../../apps/desktop/src/renderer/db/draft-packs.ts';
 import type { BookPayload } from '../../apps/desktop/src/renderer/db/book-payload.ts';
 import { writeBook } from '../../apps/desktop/src/renderer/db/seed.ts';
 import { createAppStore, StoreProvider, type AppStore } from '../../apps/desktop/src/renderer/stores/app-store.ts';
@@ -62,7 +63,13 @@ async function setup(households: number, proposals: number, keep: boolean):
     await db.proposals.internalStorageInstance.cleanup(0);
     // (No RxDB count here: on 100,000 documents it walks a cursor too. The screen's count text checks the rows.)
     if ((await reader.page('old-~', 1)).listings.length > 0) throw new Error('proposals of an earlier run are still in the kept profile');
-    return { accounts: marker.accounts, lots: marker.lots, proposals: marker.proposals, reused: true, removed: extra.length };
+    // The draft packs of earlier runs go too (a few dozen documents per run).
+    const packs = draftPacksOf(db);
+    const oldPacks = await packs.find().exec();
+    const oldDrafts = oldPacks.reduce((n, p) => n + p.drafts.length, 0);
+    await packs.bulkRemove(oldPacks.map((p) => p.primary));
+    await packs.internalStorageInstance.cleanup(0);
+    return { accounts: marker.accounts, lots: marker.lots, proposals: marker.proposals, reused: true, removed: extra.length + oldDrafts };
   }
   const pool = createWorkerPool<DemoApi>(() => new Worker(new URL('../../apps/desktop/src/renderer/workers/demo.worker.ts', import.meta.url), { type: 'module' }), { size: 1 });
   book = await pool.run((api) => api.generateDemoBook(households, 42));

@@ -6,17 +6,21 @@
 // named by the lots' schema version, so a re-pulled book builds new ones from the re-pulled lots.
 import type { RxStorage } from 'rxdb';
 import { createBookDatabase, type BookDatabase } from '@aw/sync-client';
+import { addDraftPacks } from './draft-packs.ts';
 
 export type { BookDatabase } from '@aw/sync-client';
 export { bookOpenReport, repulledCollections } from '@aw/sync-client';
 
 export const BOOK_DB_NAME = 'aw-book';
 
-export function openBookDb(
+/** The book's replicated collections, and this desktop's own draft packs (draft-packs.ts). */
+export async function openBookDb(
   storage: RxStorage<any, any>,
   opts: { name?: string; devMode?: boolean; multiInstance?: boolean; replica?: boolean } = {},
 ): Promise<BookDatabase> {
-  return createBookDatabase({
+  const db = await createBookDatabase({
     storage, name: opts.name ?? BOOK_DB_NAME, devMode: opts.devMode ?? false, multiInstance: opts.multiInstance ?? true, replica: opts.replica ?? true,
   });
+  await addDraftPacks(db);
+  return db;
 }

@@ -8,13 +8,10 @@
 import { normalizeMangoQuery, prepareQuery, type RxDocumentData, type RxJsonSchema, type RxStorage, type RxStorageInstance } from 'rxdb';
 import type { Proposal } from '@aw/domain';
 import { dexieBackend, getAllRanges, isLive } from './rebalance-idb.ts';
+import type { StoreRef } from './rebalance-save.ts';
 
 /** Where the book's proposals live: the RxDB database name and the proposals collection's (filled) schema. */
-export interface ProposalStoreRef {
-  databaseName: string;
-  collectionName: string;
-  schema: RxJsonSchema<RxDocumentData<Proposal>>;
-}
+export type ProposalStoreRef = StoreRef<Proposal>;
 
 /** A proposal as the review grid lists it: no trades (their count), no reasons. */
 export type ProposalListing = Pick<Proposal, 'id' | 'accountId' | 'householdId' | 'modelId' | 'status' | 'driftBefore' | 'driftAfter' |

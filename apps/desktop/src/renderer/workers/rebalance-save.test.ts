@@ -1,14 +1,15 @@
-// A rebalance worker saving drafts into the book's Dexie storage (fake-indexeddb, the app's layout) through a storage
-// instance of its own: the UI's RxDB collection reads the same documents as its own bulkInsert would store, hears
-// each write as change events (the multi-instance broadcast that brings rows to the review grid and drafts to
-// replication), and an id that is already taken is refused without overwriting what is stored.
+// A rebalance worker saving draft packs into the book's Dexie storage (fake-indexeddb, the app's layout) through a
+// storage instance of its own: the UI's RxDB collection reads the same documents as its own bulkInsert would store,
+// hears each write as change events (the multi-instance broadcast that brings rows to the review grid), and an id
+// that is already taken is refused without overwriting what is stored.
 import 'fake-indexeddb/auto';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Proposal } from '@aw/domain';
 import type { ChunkProposal } from '@aw/engine/workers';
-import { openBookDb } from '../db/book-db.ts';
-import { openProposalWriter, draftsOf, ProposalSaveError } from './rebalance-save.ts';
+import { openBookDb, type BookDatabase } from '../db/book-db.ts';
+import { DRAFT_PACKS, draftPacksOf, packDrafts, type DraftPack } from '../db/draft-packs.ts';
+import { draftsOf, openDocWriter, ProposalSaveError, type StoreRef } from './rebalance-save.ts';
 
 const storage = () => getRxStorageDexie({ indexedDB, IDBKeyRange });
 let n = 0;
@@ -22,44 +23,49 @@ const computed = (k: number, trades: number): ChunkProposal => ({
   driftBefore: 0.12, driftAfter: 0.01, buyCents: 20250, sellCents: 0, estGainCents: 1234, estTaxCents: 185, warnings: k % 2 ? ['Held away.'] : [],
 }) as ChunkProposal;
 
+const packStore = (db: BookDatabase): StoreRef<DraftPack> => ({ databaseName: db.name, collectionName: DRAFT_PACKS, schema: draftPacksOf(db).schema.jsonSchema });
+
 describe('drafts saved by a rebalance worker', () => {
   it('stores what RxDB stores, and the UI\'s collection hears every one', async () => {
     const db = await openBookDb(storage(), { name: `save-test-${Date.now()}-${n++}`, multiInstance: true });
     cleanups.push(() => db.remove());
     const heard: string[] = [];
-    const sub = db.proposals.eventBulks$.subscribe((b) => { for (const e of b.events) if (e.operation === 'INSERT') heard.push(e.documentId); });
+    const sub = draftPacksOf(db).eventBulks$.subscribe((b) => { for (const e of b.events) if (e.operation === 'INSERT') heard.push(e.documentId); });
     cleanups.unshift(async () => sub.unsubscribe());
 
     // Accounts without trades get no draft.
     const drafts = draftsOf([computed(1, 2), computed(2, 0), computed(3, 1), computed(4, 3), computed(5, 1)], 'rbjob', 'u-alice', 1_800_000_000_000);
     expect(drafts.map((d) => d.id)).toEqual(['rbjob-a1', 'rbjob-a3', 'rbjob-a4', 'rbjob-a5']);
-    const writer = await openProposalWriter(storage(), { databaseName: db.name, collectionName: db.proposals.name, schema: db.proposals.schema.jsonSchema });
+    const packs = packDrafts(drafts, 'rbjob', 1_800_000_000_000, 3);
+    expect(packs.map((p) => [p.id, p.drafts.map((d) => d.id)])).toEqual([['rbjob-a1', ['rbjob-a1', 'rbjob-a3', 'rbjob-a4']], ['rbjob-a5', ['rbjob-a5']]]);
+    const writer = await openDocWriter(storage(), packStore(db));
     cleanups.unshift(() => writer.close());
-    await writer.insert(drafts, 3);
+    await writer.insert(packs, 1);
 
     // The same documents the UI thread's own bulkInsert stores (a second copy under other ids, for comparison).
-    await db.proposals.bulkInsert(drafts.map((d) => ({ ...d, id: `ui-${d.id}` })));
-    const stored = new Map((await db.proposals.find().exec()).map((d) => [d.primary, d.toJSON() as Proposal]));
-    for (const d of drafts) {
-      expect(stored.get(d.id)).toEqual(d);
-      expect({ ...stored.get(`ui-${d.id}`)!, id: d.id }).toEqual(stored.get(d.id));
-      expect(stored.get(d.id)!.status).toBe('draft');
+    await draftPacksOf(db).bulkInsert(packs.map((p) => ({ ...p, id: `ui-${p.id}` })));
+    const stored = new Map((await draftPacksOf(db).find().exec()).map((d) => [d.primary, d.toJSON() as DraftPack]));
+    for (const p of packs) {
+      expect(stored.get(p.id)).toEqual(p);
+      expect({ ...stored.get(`ui-${p.id}`)!, id: p.id }).toEqual(stored.get(p.id));
+      expect(stored.get(p.id)!.drafts.every((d: Proposal) => d.status === 'draft')).toBe(true);
     }
-    const raw = await db.proposals.internalStorageInstance.findDocumentsById(drafts.map((d) => d.id), false);
+    const raw = await draftPacksOf(db).internalStorageInstance.findDocumentsById(packs.map((p) => p.id), false);
     expect(raw.every((r) => r._rev.startsWith('1-') && r._meta.lwt > 0 && r._deleted === false)).toBe(true);
 
-    await expect.poll(() => heard.filter((id) => id.startsWith('rbjob-')).sort(), { timeout: 5000 }).toEqual(drafts.map((d) => d.id).sort());
+    await expect.poll(() => heard.filter((id) => id.startsWith('rbjob-')).sort(), { timeout: 5000 }).toEqual(packs.map((p) => p.id).sort());
   });
 
   it('refuses an id already stored and leaves the stored draft as it was', async () => {
     const db = await openBookDb(storage(), { name: `save-test-${Date.now()}-${n++}`, multiInstance: false });
     cleanups.push(() => db.remove());
-    const [first] = draftsOf([computed(1, 1)], 'rbjob', 'u-alice', 1);
-    const writer = await openProposalWriter(storage(), { databaseName: db.name, collectionName: db.proposals.name, schema: db.proposals.schema.jsonSchema });
+    const [first] = packDrafts(draftsOf([computed(1, 1)], 'rbjob', 'u-alice', 1), 'rbjob', 1, 100);
+    const writer = await openDocWriter(storage(), packStore(db));
     cleanups.unshift(() => writer.close());
     await writer.insert([first!], 100);
-    await expect(writer.insert([{ ...first!, reason: 'other' }], 100)).rejects.toThrow(ProposalSaveError);
-    await expect(writer.insert([{ ...first!, reason: 'other' }], 100)).rejects.toThrow(/409 \(rbjob-a1 exists\)/);
-    expect((await db.proposals.findOne('rbjob-a1').exec())?.reason).toBe('Drift outside bands.');
+    const other = { ...first!, drafts: first!.drafts.map((d) => ({ ...d, reason: 'other' })) };
+    await expect(writer.insert([other], 100)).rejects.toThrow(ProposalSaveError);
+    await expect(writer.insert([other], 100)).rejects.toThrow(/409 \(rbjob-a1 exists\)/);
+    expect((await draftPacksOf(db).findOne('rbjob-a1').exec())?.drafts[0]?.reason).toBe('Drift outside bands.');
   });
 });

@@ -1,10 +1,11 @@
-// Saving a bulk job's draft proposals inside the rebalance worker that computed them, straight into the book's RxDB
-// storage (the same IndexedDB database the UI's RxDB reads), so the UI thread neither receives the full proposals
-// (~3 KB each with trades and reasons) nor runs RxDB's write path for them: measured with the Long Animation
-// Frames API during the ui bench, most long tasks of a bulk run were that path's IndexedDB callbacks on the UI
-// thread (50–106 ms of script each while the grid scrolled). The storage instance is opened with multiInstance,
-// so each write is broadcast (BroadcastChannel) like a write from another tab: the UI's RxDB collection emits it
-// as change events, which bring the rows to the review grid and the drafts to replication as before.
+// Saving a bulk job's drafts inside the rebalance worker that computed them, straight into the book's RxDB storage
+// (the same IndexedDB database the UI's RxDB reads), so the UI thread neither receives the full proposals (~3 KB
+// each with trades and reasons) nor runs RxDB's write path for them: measured with the Long Animation Frames API
+// during the ui bench, that path's IndexedDB callbacks on the UI thread were 50–106 ms tasks while the grid
+// scrolled. They are saved as draft packs (db/draft-packs.ts: a chunk's drafts in a few documents, not one
+// document each). The storage instance is opened with multiInstance, so each write is broadcast (BroadcastChannel)
+// like a write from another tab: the UI's RxDB collection emits it as change events, which bring the rows to the
+// review grid.
 // The documents are what RxDB's own bulkInsert writes: filled by RxDB's fillObjectDataBeforeInsert (defaults,
 // `_deleted` false, no attachments), then `_meta.lwt` now and a first revision `1-<token>` of this writer, as RxDB's
 // wrapped storage sets them. Money in integer cents; times ms.
@@ -13,17 +14,25 @@ import {
 } from 'rxdb';
 import type { Proposal } from '@aw/domain';
 import type { ChunkProposal } from '@aw/engine/workers';
-import type { ProposalStoreRef } from './rebalance-rows.ts';
+import type { DraftPack } from '../db/draft-packs.ts';
 
-/** Where and how a job's proposals are saved by the worker that computes them. */
+/** Where a collection of the book is stored: the RxDB database name, the collection and its (filled) schema. */
+export interface StoreRef<T> {
+  databaseName: string;
+  collectionName: string;
+  schema: RxJsonSchema<RxDocumentData<T>>;
+}
+
+/** Where and how a job's drafts are saved by the worker that computes them. */
 export interface ProposalSaveRef {
-  store: ProposalStoreRef;
-  /** Prefix of the proposals' ids (`<jobId>-<accountId>`). */
+  /** The book's draft packs. */
+  store: StoreRef<DraftPack>;
+  /** Prefix of the drafts' ids (`<jobId>-<accountId>`). */
   jobId: string;
   authorId: string;
   /** The drafts' createdAt (ms): the job's start. */
   createdAt: number;
-  /** Proposals per write (one IndexedDB transaction each). */
+  /** Drafts per pack (a chunk's packs are saved in one IndexedDB transaction). */
   writeBatch: number;
 }
 
@@ -47,32 +56,32 @@ export class ProposalSaveError extends Error {
   override name = 'ProposalSaveError';
 }
 
-export interface ProposalWriter {
+export interface DocWriter<T> {
   /** Inserts `docs` in writes of `batch` documents; throws ProposalSaveError on the first refused document. */
-  insert(docs: readonly Proposal[], batch: number): Promise<void>;
+  insert(docs: readonly T[], batch: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** RxDB writes this context for bulkInsert; replication and hooks see the same. */
 const INSERT_CONTEXT = 'rx-collection-bulk-insert';
 
-export async function openProposalWriter(storage: RxStorage<any, any>, ref: ProposalStoreRef): Promise<ProposalWriter> {
+export async function openDocWriter<T extends { id: string }>(storage: RxStorage<any, any>, ref: StoreRef<T>): Promise<DocWriter<T>> {
   // A token of this writer (RxDB revisions are `<height>-<token>`; no '-' inside).
   const token = `rbw${Math.random().toString(36).slice(2, 12)}`;
-  const instance: RxStorageInstance<Proposal, any, any> = await storage.createStorageInstance<Proposal>({
+  const instance: RxStorageInstance<T, any, any> = await storage.createStorageInstance<T>({
     databaseInstanceToken: token, databaseName: ref.databaseName, collectionName: ref.collectionName,
     schema: ref.schema, options: {}, multiInstance: true, devMode: false,
   });
   // The collection's schema as RxDB fills it (filling a filled schema again gives the same one; the pre-create
   // checks are for schemas as written, and refuse RxDB's own fields).
-  const schema = createRxSchema(ref.schema as unknown as RxJsonSchema<Proposal>, defaultHashSha256, false);
+  const schema = createRxSchema(ref.schema as unknown as RxJsonSchema<T>, defaultHashSha256, false);
   return {
     async insert(docs, batch) {
       const size = Math.max(1, batch);
       for (let i = 0; i < docs.length; i += size) {
         const lwt = rxNow();
         const rows = docs.slice(i, i + size).map((d) => {
-          const document: RxDocumentData<Proposal> = fillObjectDataBeforeInsert(schema, d);
+          const document: RxDocumentData<T> = fillObjectDataBeforeInsert(schema, d);
           document._meta = { lwt };
           document._rev = `1-${token}`;
           return { document };
@@ -80,7 +89,7 @@ export async function openProposalWriter(storage: RxStorage<any, any>, ref: Prop
         const res = await instance.bulkWrite(rows, INSERT_CONTEXT);
         if (res.error.length > 0) {
           const e = res.error[0]!;
-          throw new ProposalSaveError(`could not save ${res.error.length} proposals: ${e.status}${e.status === 409 ? ` (${e.documentId} exists)` : ''}`);
+          throw new ProposalSaveError(`could not save ${res.error.length} ${ref.collectionName} documents: ${e.status}${e.status === 409 ? ` (${e.documentId} exists)` : ''}`);
         }
       }
     },

@@ -9,7 +9,8 @@ import type { TaxLot } from '@aw/domain';
 import { packChunk, prepareJobContext, rebalanceChunk, type PreparedJobContext } from '@aw/engine/workers';
 import { openLotReader, type LotReader } from './rebalance-lots.ts';
 import { openProposalReader, type ProposalReader } from './rebalance-rows.ts';
-import { draftsOf, openProposalWriter, type ProposalWriter } from './rebalance-save.ts';
+import { packDrafts, type DraftPack } from '../db/draft-packs.ts';
+import { draftsOf, openDocWriter, type DocWriter } from './rebalance-save.ts';
 import type { RebalanceWorkerApi } from './rebalance-types.ts';
 
 const boundaryError = (err: unknown, code: string) => {
@@ -38,7 +39,7 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
   let ctx: PreparedJobContext | null = null;
   let reader: Held<LotReader> | null = null;
   let proposals: Held<ProposalReader> | null = null;
-  let writer: Held<ProposalWriter> | null = null;
+  let writer: Held<DocWriter<DraftPack>> | null = null;
   const bookStorage = (): RxStorage<any, any> => {
     if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
     return opts.storage();
@@ -110,10 +111,12 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
         throw boundaryError(err, 'rebalance_failed');
       }
       if (!save) return out;
-      writer = reopen(writer, `${save.store.databaseName}/${save.store.collectionName}`, () => openProposalWriter(bookStorage(), save.store));
+      writer = reopen(writer, `${save.store.databaseName}/${save.store.collectionName}`, () => openDocWriter(bookStorage(), save.store));
       const drafts = draftsOf(out.proposals, save.jobId, save.authorId, save.createdAt);
+      const packs = packDrafts(drafts, save.jobId, save.createdAt, save.writeBatch);
       try {
-        await (await writer.value).insert(drafts, save.writeBatch);
+        // The chunk's packs in one write.
+        if (packs.length > 0) await (await writer.value).insert(packs, packs.length);
       } catch (err) {
         closeHeld(writer);
         writer = null;

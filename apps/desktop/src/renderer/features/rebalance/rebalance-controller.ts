@@ -1,10 +1,12 @@
 // The rebalance screen's runtime: owns the worker runner, keeps the review rows in step with RxDB (first every
 // proposal — a first screenful read here in one IndexedDB request so the grid paints at once, the rest streamed
-// from a worker in pages — then the collection's change events: the bulk job's inserts, submits and the statuses
-// replication brings), and exposes the commands the UI calls: start / cancel a bulk job, submit a selection, read
-// one proposal for the trade drawer. `stop()` ends the subscription and the workers (effect cleanup).
+// from a worker in pages — and every draft of the draft packs; then both collections' change events: the bulk
+// job's packs, submits and the statuses replication brings), and exposes the commands the UI calls: start / cancel
+// a bulk job, submit a selection, read one proposal for the trade drawer. A draft that was submitted is a proposal
+// document too: the proposal's row wins. `stop()` ends the subscriptions and the workers (effect cleanup).
 import type { Proposal } from '@aw/domain';
 import type { BookDatabase } from '../../db/book-db.ts';
+import { draftPacksOf, readAllDrafts, readDrafts, type DraftPack } from '../../db/draft-packs.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import { createRebalanceRunner, type ProposalListing, type RebalanceRunner } from '../../workers/rebalance-client.ts';
 import { proposalReaderOf } from '../../workers/rebalance-rows.ts';
@@ -38,7 +40,7 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
   let jobCtrl: AbortController | null = null;
   const stopCtrl = new AbortController();
 
-  // Change events → row adds/updates, one store update per write batch.
+  // Change events → row adds/updates, one store update per write.
   let lookup: NameLookup | null = null;
   const sub = db.proposals.eventBulks$.subscribe((bulk) => {
     if (!loading) return; // rows not shown yet: the first load reads everything
@@ -53,6 +55,20 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
     }
     act().rebalanceRowsAdded(added);
     act().rebalanceRowsUpdated(updated);
+  });
+  /** The drafts not listed yet, now listed. */
+  const freshDrafts = (drafts: readonly Proposal[]): Proposal[] => {
+    const out = drafts.filter((d) => !known.has(d.id));
+    for (const d of out) known.add(d.id);
+    return out;
+  };
+  // Drafts of new packs: rows for those not listed yet (a proposal of the same id is newer).
+  const packSub = draftPacksOf(db).eventBulks$.subscribe((bulk) => {
+    if (!loading) return;
+    lookup ??= names();
+    const l = lookup;
+    const drafts = bulk.events.filter((e) => e.operation === 'INSERT').flatMap((e) => (e.documentData as unknown as DraftPack).drafts);
+    act().rebalanceRowsAdded(freshDrafts(drafts).map((d) => reviewRow(d, l)));
   });
   // Names change rarely; recompute lazily after a book change.
   const unsubBook = store.subscribe((s, prev) => {
@@ -78,6 +94,8 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
           await runner.readProposals(proposalStoreOf(db), first.next, (listings) => act().rebalanceRowsAdded(fresh(listings)),
             { signal: stopCtrl.signal });
         }
+        // Then the drafts of the packs, a few packs per read.
+        await readAllDrafts(db, (drafts) => act().rebalanceRowsAdded(freshDrafts(drafts).map((d) => reviewRow(d, l))), stopCtrl.signal);
         // Then, off the UI thread, the lot packs the bulk job's workers read (built once per book; no-op when fresh).
         if (!stopCtrl.signal.aborted) void runner.prepareLots(lotStoreOf(db), stopCtrl.signal).catch(() => undefined);
       })();
@@ -103,12 +121,13 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
     },
     async proposal(id) {
       const doc = await db.proposals.findOne(id).exec();
-      return doc ? (doc.toJSON() as Proposal) : null;
+      return doc ? (doc.toJSON() as Proposal) : (await readDrafts(db, [id])).get(id) ?? null;
     },
     stop() {
       stopCtrl.abort();
       jobCtrl?.abort();
       sub.unsubscribe();
+      packSub.unsubscribe();
       unsubBook();
       runner.terminate();
     },

@@ -1,8 +1,8 @@
 // The bulk job end to end on a real RxDB book (memory storage, schema-validated writes) with the real rebalance
 // service behind real Comlink MessageChannels standing in for Web Workers (reading the lots from and saving the
-// drafts to the same memory storage, as the app's workers do in IndexedDB): chunking, batched writes, drafts with
-// the author, the same proposals whoever reads the lots and saves them, rows streamed into the store from RxDB's
-// change events, cancel, and the bulk submit.
+// drafts to the same memory storage, as the app's workers do in IndexedDB): chunking, drafts saved in packs (one
+// write per chunk), drafts with the author, the same proposals whoever reads the lots and saves them, rows streamed
+// into the store from RxDB's change events, cancel, and the bulk submit (drafts become proposal documents).
 import * as Comlink from 'comlink';
 import type { RxStorage } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Proposal } from '@aw/domain';
 import { writeBook } from '../../db/seed.ts';
 import type { BookDatabase } from '../../db/book-db.ts';
+import { DRAFT_PACKS, draftPacksOf, readAllDrafts, type DraftPack } from '../../db/draft-packs.ts';
 import { createAppStore, type AppStore } from '../../stores/app-store.ts';
 import { openTestDb, smallBook } from '../../test-support.ts';
 import { createRebalanceRunner, type RebalanceRunner } from '../../workers/rebalance-client.ts';
@@ -17,23 +18,35 @@ import { createRebalanceService } from '../../workers/rebalance-service.ts';
 import { createRebalanceController } from './rebalance-controller.ts';
 import { jobContext, proposalStoreOf, runBulkRebalance, selectAccounts } from './rebalance-job.ts';
 
-/** Memory storage whose proposal writes (bulkWrite sizes) are recorded in `writes`. */
-function recordingStorage(writes: number[]): RxStorage<any, any> {
+/** A write of draft packs: how many packs and how many drafts in them. */
+interface PackWrite { packs: number; drafts: number }
+const packWrite = (packs: readonly DraftPack[]): PackWrite => ({ packs: packs.length, drafts: packs.reduce((n, p) => n + p.drafts.length, 0) });
+
+/** Memory storage whose draft pack writes are recorded in `writes`, and which refuses writes of proposals. */
+function recordingStorage(writes: PackWrite[]): RxStorage<any, any> {
   const base = getRxStorageMemory();
   return {
     ...base,
     async createStorageInstance(params) {
       const instance = await base.createStorageInstance(params);
-      if (params.collectionName !== 'proposals') return instance;
+      if (params.collectionName === 'proposals') instance.bulkWrite = () => { throw new Error('a worker wrote proposals'); };
+      if (params.collectionName !== DRAFT_PACKS) return instance;
       const bulkWrite = instance.bulkWrite.bind(instance);
-      instance.bulkWrite = (rows, context) => { writes.push(rows.length); return bulkWrite(rows, context); };
+      instance.bulkWrite = (rows, context) => { writes.push(packWrite(rows.map((r) => r.document as unknown as DraftPack))); return bulkWrite(rows, context); };
       return instance;
     },
   };
 }
 
-/** `writes`: the sizes of the workers' proposal writes. */
-function inProcessRunner(size = 2, writes: number[] = []): RebalanceRunner {
+/** Every draft the book's packs hold. */
+async function storedDrafts(db: BookDatabase): Promise<Proposal[]> {
+  const all: Proposal[] = [];
+  await readAllDrafts(db, (drafts) => all.push(...drafts));
+  return all;
+}
+
+/** `writes`: the workers' writes of draft packs. */
+function inProcessRunner(size = 2, writes: PackWrite[] = []): RebalanceRunner {
   return createRebalanceRunner({
     size,
     createWorker: () => {
@@ -60,20 +73,21 @@ async function setup(households = 12, multiInstance = true): Promise<{ db: BookD
 }
 
 
-/** A book, a runner and the sizes of the drafts' writes: by the workers (`workerWrites`) and on the UI thread (`uiWrites`). */
+/** A book, a runner and the drafts' writes: by the workers (`workerWrites`) and on the UI thread (`uiWrites`). */
 async function recorded(households = 12, multiInstance = true) {
   const { db, store, book } = await setup(households, multiInstance);
-  const workerWrites: number[] = [];
+  const workerWrites: PackWrite[] = [];
   const runner = inProcessRunner(2, workerWrites);
   cleanups.unshift(() => runner.terminate());
-  const uiWrites: number[] = [];
-  const original = db.proposals.bulkInsert.bind(db.proposals);
-  db.proposals.bulkInsert = ((docs: Proposal[]) => { uiWrites.push(docs.length); return original(docs); }) as typeof db.proposals.bulkInsert;
+  const uiWrites: PackWrite[] = [];
+  const packs = draftPacksOf(db);
+  const original = packs.bulkInsert.bind(packs);
+  packs.bulkInsert = ((docs: DraftPack[]) => { uiWrites.push(packWrite(docs)); return original(docs); }) as typeof packs.bulkInsert;
   return { db, store, book, runner, workerWrites, uiWrites };
 }
 
 describe('bulk rebalance job', () => {
-  it('rebalances every selected account in chunks, the workers saving the drafts one write per chunk', async () => {
+  it('rebalances every selected account in chunks, the workers saving the drafts in packs, one write per chunk', async () => {
     const { db, store, book, runner, workerWrites: writes, uiWrites } = await recorded();
 
     const result = await runBulkRebalance({ db, store, runner, chunkAccounts: 10, now: () => 1_800_000_000_000 }, { kind: 'drifted' }, new AbortController().signal);
@@ -82,12 +96,15 @@ describe('bulk rebalance job', () => {
     expect(job.status).toBe('done');
     expect(job.accountsDone).toBe(book.accounts.filter((a) => a.modelId).length);
     expect(job.chunksTotal).toBeGreaterThan(2);
-    const stored = (await db.proposals.find().exec()).map((d) => d.toJSON() as Proposal);
+    const stored = await storedDrafts(db);
     expect(stored.length).toBe(result.proposals);
     expect(stored.length).toBeGreaterThan(0);
-    // One bulk write per chunk that produced proposals, never one per account, and none on the UI thread.
+    expect(await db.proposals.count().exec()).toBe(0);
+    // One bulk write per chunk that produced proposals, never one per account, and none on the UI thread; a chunk
+    // of 10 accounts fits one pack of the default size.
     expect(writes.length).toBeLessThanOrEqual(job.chunksTotal);
-    expect(writes.reduce((a, b) => a + b, 0)).toBe(stored.length);
+    expect(writes.every((w) => w.packs === 1)).toBe(true);
+    expect(writes.reduce((a, b) => a + b.drafts, 0)).toBe(stored.length);
     expect(uiWrites).toEqual([]);
     expect(stored.every((p) => p.createdAt === 1_800_000_000_000 && p.id.startsWith('rb'))).toBe(true);
     for (const p of stored) {
@@ -107,7 +124,7 @@ describe('bulk rebalance job', () => {
     await runBulkRebalance({ db, store, runner, chunkAccounts: 4, now: () => t }, { kind: 'drifted' }, new AbortController().signal);
     t += 1000;
     await runBulkRebalance({ db, store, runner, chunkAccounts: 1000, now: () => t }, { kind: 'drifted' }, new AbortController().signal);
-    const docs = (await db.proposals.find().exec()).map((d) => d.toJSON() as Proposal);
+    const docs = await storedDrafts(db);
     const byRun = new Map<number, Map<string, string>>();
     for (const p of docs) {
       const m = byRun.get(p.createdAt) ?? new Map<string, string>();
@@ -126,10 +143,11 @@ describe('bulk rebalance job', () => {
     expect(worker.status).toBe('done');
     expect(ui.status).toBe('done');
     expect(worker.proposals).toBeGreaterThan(3);
-    // The first job: one chunk saved by its worker 3 documents at a time; the second in one write on the UI thread.
-    expect(workerWrites).toEqual([...Array.from({ length: Math.floor(worker.proposals / 3) }, () => 3), ...(worker.proposals % 3 ? [worker.proposals % 3] : [])]);
-    expect(writes).toEqual([ui.proposals]);
-    const docs = (await db.proposals.find().exec()).map((d) => d.toJSON() as Proposal);
+    // The first job: one chunk saved by its worker in one write of packs of 3 drafts; the second in one write of
+    // packs of the default size on the UI thread.
+    expect(workerWrites).toEqual([{ packs: Math.ceil(worker.proposals / 3), drafts: worker.proposals }]);
+    expect(writes).toEqual([{ packs: 1, drafts: ui.proposals }]);
+    const docs = await storedDrafts(db);
     const run = (t: number) => docs.filter((p) => p.createdAt === t).map((p) => [p.accountId, JSON.stringify(p.trades)]).sort();
     expect(run(1).length).toBe(worker.proposals);
     expect(run(1)).toEqual(run(2));
@@ -142,8 +160,8 @@ describe('bulk rebalance job', () => {
     expect(result.status).toBe('done');
     expect(result.proposals).toBeGreaterThan(0);
     expect(workerWrites).toEqual([]);
-    expect(writes.reduce((a, b) => a + b, 0)).toBe(result.proposals);
-    expect(await db.proposals.count().exec()).toBe(result.proposals);
+    expect(writes.reduce((a, b) => a + b.drafts, 0)).toBe(result.proposals);
+    expect((await storedDrafts(db)).length).toBe(result.proposals);
   });
 
   it('cancel stops the job and keeps what was saved', async () => {
@@ -157,7 +175,8 @@ describe('bulk rebalance job', () => {
     expect(result.status).toBe('cancelled');
     expect(store.getState().rebalance.job.status).toBe('cancelled');
     expect(store.getState().rebalance.job.chunksDone).toBeLessThan(store.getState().rebalance.job.chunksTotal);
-    expect(await db.proposals.count().exec()).toBe(result.proposals);
+    expect(result.proposals).toBeGreaterThan(0);
+    expect((await storedDrafts(db)).length).toBe(result.proposals);
   });
 
   it('selects accounts by model, team and name', async () => {
@@ -186,7 +205,7 @@ describe('bulk rebalance job', () => {
 });
 
 describe('review rows and submit (controller)', () => {
-  it('streams job rows into the store from RxDB and submits a selection in one bulk write', async () => {
+  it('streams job rows into the store from RxDB and submits a selection in one bulk write of proposals', async () => {
     const { db, store } = await setup(8);
     const runner = inProcessRunner(2);
     const controller = createRebalanceController({ db, store, runner });
@@ -206,6 +225,9 @@ describe('review rows and submit (controller)', () => {
     const pick = rows.slice(0, Math.max(1, Math.floor(rows.length / 2))).map((r) => r.id);
     expect(await controller.submit(pick)).toBe(pick.length);
     expect(upserts).toEqual([pick.length]);
+    // The submitted drafts are proposal documents now (what replicates); the others stay in their packs only.
+    expect((await db.proposals.find().exec()).map((d) => d.primary).sort()).toEqual([...pick].sort());
+    expect((await storedDrafts(db)).length).toBe(rows.length);
     await new Promise((r) => setTimeout(r, 20));
     const after = new Map(store.getState().rebalance.rows.map((r) => [r.id, r.status]));
     for (const id of pick) expect(after.get(id)).toBe('submitted');
@@ -214,19 +236,30 @@ describe('review rows and submit (controller)', () => {
     expect(await controller.submit(pick)).toBe(0);
     const p = await controller.proposal(pick[0]!);
     expect(p?.status).toBe('submitted');
+    // The trade drawer reads a draft that is in a pack only.
+    const draftRow = store.getState().rebalance.rows.find((r) => r.status === 'draft')!;
+    const draft = await controller.proposal(draftRow.id);
+    expect(draft?.status).toBe('draft');
+    expect(draft?.trades.length).toBe(draftRow.trades);
+    expect(await controller.proposal('rbnothing-a1')).toBeNull();
   });
 
-  it('a fresh screen reads existing proposals page by page', async () => {
+  it('a fresh screen reads existing proposals page by page, then the drafts of the packs (a submitted draft once)', async () => {
     const { db, store } = await setup(8);
     const runner = inProcessRunner(2);
     cleanups.unshift(() => runner.terminate());
     const result = await runBulkRebalance({ db, store, runner }, { kind: 'drifted' }, new AbortController().signal);
+    const submitted = (await storedDrafts(db)).slice(0, 2).map((d) => ({ ...d, status: 'submitted' as const }));
+    await db.proposals.bulkInsert(submitted);
     const store2 = createAppStore();
     store2.setState({ book: store.getState().book });
     const controller = createRebalanceController({ db, store: store2, runner: inProcessRunner(1) });
     cleanups.unshift(() => controller.stop());
     await controller.ensureLoaded();
-    expect(store2.getState().rebalance.rows.length).toBe(result.proposals);
+    const rows = store2.getState().rebalance.rows;
+    expect(rows.length).toBe(result.proposals);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+    expect(rows.filter((r) => r.status === 'submitted').map((r) => r.id).sort()).toEqual(submitted.map((d) => d.id).sort());
   });
 
   it('a worker streams the proposals after a given id in pages, each once and in id order, until aborted', async () => {
@@ -235,6 +268,7 @@ describe('review rows and submit (controller)', () => {
     cleanups.unshift(() => runner.terminate());
     const result = await runBulkRebalance({ db, store, runner }, { kind: 'drifted' }, new AbortController().signal);
     expect(result.proposals).toBeGreaterThan(12);
+    await db.proposals.bulkInsert(await storedDrafts(db));
     const ids = (await db.proposals.find({ sort: [{ id: 'asc' }] }).exec()).map((d) => d.primary);
     const ref = proposalStoreOf(db);
     const pages: string[][] = [];

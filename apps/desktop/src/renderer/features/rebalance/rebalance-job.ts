@@ -1,23 +1,24 @@
 // The bulk rebalance job: picks the accounts (all drifted / one model / one team / a name search), builds the job
 // context from RxDB (security master and ONE batched read of the latest prices), runs the chunks in the worker
-// pool and saves each chunk's proposals as status 'draft' (only accounts that need trades) in writes of
-// `writeBatch` documents. In the app the workers do both ends themselves: they read each chunk's lots from the
-// book's storage and save its drafts there (workers/rebalance-save.ts), so the UI thread handles neither lots nor
-// full proposals. With `lotsReadBy: 'ui'` this thread reads the lots and bulkInserts the drafts through RxDB, with
-// a yield to the UI between writes. Rows reach the store from RxDB's change events either way (the controller).
-// Also: submitting a selection in one bulk write.
+// pool and saves each chunk's proposals as drafts (only accounts that need trades) in draft packs of `writeBatch`
+// drafts, one write per chunk (db/draft-packs.ts). In the app the workers do both ends themselves: they read each
+// chunk's lots from the book's storage and save its packs there (workers/rebalance-save.ts), so the UI thread
+// handles neither lots nor full proposals. With `lotsReadBy: 'ui'` this thread reads the lots and bulkInserts the
+// packs through RxDB. Rows reach the store from RxDB's change events either way (the controller).
+// Also: submitting a selection in one bulk write (a submitted draft becomes a document of `proposals`).
 // Money integer cents; times ms.
 import type { Account, DailyPrice, Household, Model, Proposal, Security, TaxLot } from '@aw/domain';
 import type { RxStorageInstance } from 'rxdb';
 import type { BookDatabase } from '../../db/book-db.ts';
 import { readLatestPricesIdb } from '../../db/holdings-idb.ts';
+import { DRAFT_PACKS, countDrafts, draftPacksOf, packDrafts, readDrafts, type DraftPack } from '../../db/draft-packs.ts';
 import { lotPacksName } from '../../db/holdings-packs.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import {
   JobCancelledError, type ChunkOutput, type LotStoreRef, type ProposalStoreRef, type RebalanceJobContext, type RebalanceRunner,
 } from '../../workers/rebalance-client.ts';
 import { readAllLive } from '../../workers/rebalance-idb.ts';
-import { draftsOf } from '../../workers/rebalance-save.ts';
+import { draftsOf, type StoreRef } from '../../workers/rebalance-save.ts';
 import { reviewRow, type NameLookup, type ReviewRow } from './review-rows.ts';
 
 export type AccountScope =
@@ -85,11 +86,11 @@ export async function loadLots(db: BookDatabase, accounts: readonly Account[], h
 }
 
 /**
- * Chunk and write sizes of the UI's job, set by the main thread's budget (no task over 50 ms): each write of
- * `UI_WRITE_BATCH` drafts reaches this thread as one change-event message holding the documents (~3 KB each with
+ * Chunk and pack sizes of the UI's job, set by the main thread's budget (no task over 50 ms): each pack of
+ * `UI_WRITE_BATCH` drafts reaches this thread as one change-event message holding the drafts (~3 KB each with
  * trades and reasons), deserialized in one task; with `lotsReadBy: 'ui'` a chunk's result arrives in ONE message
- * too (1,000 accounts ≈ 3 MB) and each bulkInsert serializes its documents into IndexedDB in one task. Smaller
- * chunks also make progress and cancel finer.
+ * too (1,000 accounts ≈ 3 MB) and its bulkInsert serializes the packs into IndexedDB in one task. Smaller chunks
+ * also make progress and cancel finer.
  */
 export const UI_CHUNK_ACCOUNTS = 200;
 export const UI_WRITE_BATCH = 100;
@@ -101,7 +102,7 @@ export interface BulkJobDeps {
   now?: () => number;
   /** Accounts per chunk (default UI_CHUNK_ACCOUNTS). */
   chunkAccounts?: number;
-  /** Proposals per bulkInsert (default UI_WRITE_BATCH); a chunk's proposals are written in ceil(n / writeBatch) batches. */
+  /** Drafts per pack (default UI_WRITE_BATCH); a chunk's drafts are ceil(n / writeBatch) packs, saved in one write. */
   writeBatch?: number;
   /**
    * Who reads a chunk's lots and saves its drafts: the worker, in the book's storage (default), or this thread
@@ -113,6 +114,11 @@ export interface BulkJobDeps {
 /** Where a worker finds the book's lots: the same storage database and collection as `db.lots`. */
 export function lotStoreOf(db: BookDatabase): LotStoreRef {
   return { databaseName: db.name, collectionName: db.lots.name, schema: db.lots.schema.jsonSchema, packsName: lotPacksName(db.name, db.lots.schema.version) };
+}
+
+/** Where a worker saves a job's drafts: the book's draft packs. */
+export function draftPackStoreOf(db: BookDatabase): StoreRef<DraftPack> {
+  return { databaseName: db.name, collectionName: DRAFT_PACKS, schema: draftPacksOf(db).schema.jsonSchema };
 }
 
 /** Where a worker finds the book's proposals (the review grid's first load). */
@@ -150,11 +156,9 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
     jobId = `rb${createdAt.toString(36)}`;
     const write = async (out: ChunkOutput): Promise<number> => {
       const docs = draftsOf(out.proposals, jobId, authorId, createdAt);
-      for (let i = 0; i < docs.length; i += writeBatch) {
-        if (i > 0) await yieldToUi();
-        const res = await db.proposals.bulkInsert(docs.slice(i, i + writeBatch));
-        if (res.error.length > 0) throw new Error(`could not save ${res.error.length} proposals: ${res.error[0]!.status}`);
-      }
+      if (docs.length === 0) return 0;
+      const res = await draftPacksOf(db).bulkInsert(packDrafts(docs, jobId, createdAt, writeBatch));
+      if (res.error.length > 0) throw new Error(`could not save ${res.error.length} draft packs: ${res.error[0]!.status}`);
       return docs.length;
     };
     act().rebalanceJobUpdate({ status: 'running', message: '' });
@@ -164,7 +168,7 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
         ? { loadLots: (chunk: readonly Account[]) => loadLots(db, chunk), write }
         // Drafts a worker saves reach this RxDB only as another instance's writes: multi-instance databases only.
         : { lotStore: lotStoreOf(db), lotChanges: () => lotChanges,
-          ...(db.multiInstance ? { save: { store: proposalStoreOf(db), jobId, authorId, createdAt, writeBatch } } : { write }) }),
+          ...(db.multiInstance ? { save: { store: draftPackStoreOf(db), jobId, authorId, createdAt, writeBatch } } : { write }) }),
       // The rows themselves reach the grid from RxDB's change events (see rebalance-controller.ts).
       onChunk: (out, progress) => {
         proposals += out.saved ?? 0;
@@ -183,8 +187,8 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
     const seconds = (performance.now() - t0) / 1000;
     if (err instanceof JobCancelledError || signal.aborted) {
       // What a cancel leaves: the chunks done, and whatever a worker had saved of the chunk it was on when it was
-      // ended. Counted in the store (ids `<jobId>-…`: one primary-key range).
-      if (jobId) proposals = await savedDrafts(db, jobId).catch(() => proposals);
+      // ended. Counted in the store (the job's packs).
+      if (jobId) proposals = await countDrafts(db, jobId).catch(() => proposals);
       act().rebalanceJobUpdate({ status: 'cancelled', etaMs: NaN, message: `Cancelled: ${proposals.toLocaleString('en-US')} proposals saved before the cancel` });
       return { status: 'cancelled', proposals, accounts: accounts.length, seconds, message: '' };
     }
@@ -195,13 +199,6 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
     lotEvents.unsubscribe();
   }
 }
-
-/** Drafts a job saved (its ids are `<jobId>-<accountId>`). */
-function savedDrafts(db: BookDatabase, jobId: string): Promise<number> {
-  return db.proposals.count({ selector: { id: { $gte: `${jobId}-`, $lt: `${jobId}-\uffff` } } }).exec();
-}
-
-const yieldToUi = () => new Promise<void>((r) => setTimeout(r, 0));
 
 /**
  * Every document of a small collection (security master, latest prices). On IndexedDB one getAll request: RxDB's
@@ -215,11 +212,15 @@ export class SubmitError extends Error {
   override name = 'SubmitError';
 }
 
-/** Submits the selected draft proposals for approval in ONE bulk write; returns the updated rows. */
+/**
+ * Submits the selected drafts for approval in ONE bulk write of `proposals` (a draft in a pack becomes a proposal
+ * document; one already there moves on from 'draft'); returns the updated rows.
+ */
 export async function submitProposals(db: BookDatabase, ids: readonly string[], names: NameLookup, now = Date.now()): Promise<ReviewRow[]> {
   if (ids.length === 0) return [];
-  const found = await db.proposals.findByIds([...ids]).exec();
-  const docs = [...found.values()].map((d) => d.toJSON() as Proposal).filter((p) => p.status === 'draft')
+  const found = new Map([...(await db.proposals.findByIds([...ids]).exec()).values()].map((d) => [d.primary, d.toJSON() as Proposal]));
+  const packed = await readDrafts(db, ids.filter((id) => !found.has(id)));
+  const docs = [...found.values(), ...packed.values()].filter((p) => p.status === 'draft')
     .map((p) => ({ ...p, trades: p.trades.map((t) => ({ ...t, lotIds: [...t.lotIds] })), warnings: [...p.warnings], status: 'submitted' as const, updatedAt: now }));
   if (docs.length === 0) return [];
   const res = await db.proposals.bulkUpsert(docs);

@@ -1,0 +1,62 @@
+// Draft packs: a job's drafts split into packs and read back whole (every draft once, in order), by id, by job
+// and page by page, on a real RxDB book (memory storage, schema-validated writes).
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Proposal } from '@aw/domain';
+import { openTestDb } from '../test-support.ts';
+import { countDrafts, draftPacksOf, jobOfDraft, packDrafts, readAllDrafts, readDrafts } from './draft-packs.ts';
+
+const draft = (jobId: string, k: number): Proposal => ({
+  id: `${jobId}-acc-${String(k).padStart(4, '0')}`, teamId: 'north', householdId: `h${k}`, accountId: `acc-${k}`, modelId: 'm1', authorId: 'u-alice',
+  status: 'draft', reason: 'Drift outside bands.', accountRevision: 1,
+  trades: [{ symbol: 'AAPL', side: 'buy', quantity: 2, price: 100, amountCents: 20000, lotIds: [], estGainCents: 0, reason: 'Underweight.' }],
+  driftBefore: 0.1, driftAfter: 0.01, buyCents: 20000, sellCents: 0, estGainCents: 0, estTaxCents: 0, warnings: [], approverId: '', decidedAt: 0,
+  executedAt: 0, batchId: '', createdAt: 5, updatedAt: 5,
+});
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
+
+describe('draft packs', () => {
+  it('packs keep every draft once, in order, at most perPack each, named by their first draft', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 25 }), (n, perPack) => {
+      const drafts = Array.from({ length: n }, (_, k) => draft('rbj', k));
+      const packs = packDrafts(drafts, 'rbj', 5, perPack);
+      expect(packs.flatMap((p) => p.drafts)).toEqual(drafts);
+      expect(packs.every((p) => p.drafts.length >= 1 && p.drafts.length <= perPack && p.id === p.drafts[0]!.id && p.jobId === 'rbj')).toBe(true);
+      expect(packs.length).toBe(Math.ceil(n / perPack));
+    }));
+  });
+
+  it('names the job of a draft id', () => {
+    expect(jobOfDraft('rbm3x9-acc-7')).toBe('rbm3x9');
+    expect(jobOfDraft('nodash')).toBe('');
+  });
+
+  it('reads drafts back by id, counts a job, and pages through every pack', async () => {
+    const db = await openTestDb();
+    cleanups.push(() => db.remove());
+    const a = Array.from({ length: 7 }, (_, k) => draft('rba', k));
+    const b = Array.from({ length: 5 }, (_, k) => draft('rbb', k));
+    await draftPacksOf(db).bulkInsert([...packDrafts(a, 'rba', 5, 3), ...packDrafts(b, 'rbb', 5, 2)]);
+
+    const found = await readDrafts(db, [a[6]!.id, b[0]!.id, 'rbc-acc-1', 'nodash']);
+    expect([...found.keys()].sort()).toEqual([a[6]!.id, b[0]!.id].sort());
+    expect(found.get(a[6]!.id)).toEqual(a[6]);
+    expect(await countDrafts(db, 'rba')).toBe(7);
+    expect(await countDrafts(db, 'rbb')).toBe(5);
+    expect(await countDrafts(db, 'rbc')).toBe(0);
+
+    const reads: string[][] = [];
+    await readAllDrafts(db, (drafts) => reads.push(drafts.map((d) => d.id)), undefined, 2);
+    expect(reads.flat().sort()).toEqual([...a, ...b].map((d) => d.id).sort());
+    expect(reads.length).toBe(3 + 3);
+
+    const ctrl = new AbortController();
+    const some: string[] = [];
+    await readAllDrafts(db, (drafts) => { some.push(...drafts.map((d) => d.id)); ctrl.abort(); }, ctrl.signal, 2);
+    // The read in flight is delivered whole (a page of 2 packs), then nothing more.
+    expect(some.length).toBeLessThanOrEqual(6);
+    expect(some.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,95 @@
+// A bulk job's drafts are stored in packs: one document per write (a chunk's drafts, at most a write batch of them)
+// in `draftpacks`, a collection of this desktop's book that is not replicated. A draft becomes a document of
+// `proposals` (which replicates to the team) when its author submits it.
+// Why: Chromium's IndexedDB (LevelDB) work is per document. Measured in the ui bench (10,041 accounts → 9,640
+// drafts while the grid scrolls, 2 cores): one proposal document per draft kept the browser's IndexedDB thread at
+// 0.6–0.8 of a core for the whole 21–28 s job and gave 54–141 main-thread tasks over 50 ms; the same drafts in ~50
+// packs took that thread to 0.2 core, the job to 9–10 s and the long tasks to 12–16 (no writes at all: 2–5).
+// A pack is immutable: a submitted draft's proposal wins over the pack's copy wherever both are read.
+import type { RxCollection, RxJsonSchema } from 'rxdb';
+import { proposalSchema, type Proposal } from '@aw/domain';
+import type { BookDatabase } from './book-db.ts';
+
+export interface DraftPack {
+  /** The first draft's id (each draft is in one pack only). */
+  id: string;
+  /** The job's id: the prefix of its drafts' ids (`<jobId>-<accountId>`). */
+  jobId: string;
+  /** The job's start (ms). */
+  createdAt: number;
+  drafts: Proposal[];
+}
+
+export const DRAFT_PACKS = 'draftpacks';
+
+export const draftPackSchema: RxJsonSchema<DraftPack> = {
+  title: DRAFT_PACKS,
+  description: 'Draft proposals of one bulk rebalance job, one write of them per document; local to this desktop.',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 100 },
+    jobId: { type: 'string', maxLength: 40 },
+    createdAt: { type: 'integer', minimum: 0, maximum: 8.64e15, multipleOf: 1 },
+    drafts: { type: 'array', items: { type: 'object', properties: proposalSchema.properties, required: proposalSchema.required as string[] } },
+  },
+  required: ['id', 'jobId', 'createdAt', 'drafts'],
+  additionalProperties: false,
+  indexes: ['jobId'],
+};
+
+/** The job a draft belongs to (its id up to the first '-'). */
+export const jobOfDraft = (draftId: string): string => draftId.slice(0, Math.max(0, draftId.indexOf('-')));
+
+/** Drafts in packs of at most `perPack`, in their order. */
+export function packDrafts(drafts: readonly Proposal[], jobId: string, createdAt: number, perPack: number): DraftPack[] {
+  const size = Math.max(1, perPack);
+  const packs: DraftPack[] = [];
+  for (let i = 0; i < drafts.length; i += size) {
+    const part = drafts.slice(i, i + size);
+    packs.push({ id: part[0]!.id, jobId, createdAt, drafts: [...part] });
+  }
+  return packs;
+}
+
+/** Adds the packs collection to an open book (once). */
+export async function addDraftPacks(db: BookDatabase): Promise<void> {
+  if (!db.collections[DRAFT_PACKS as never]) await db.addCollections({ [DRAFT_PACKS]: { schema: draftPackSchema } });
+}
+
+export function draftPacksOf(db: BookDatabase): RxCollection<DraftPack> {
+  const c = (db.collections as unknown as Record<string, RxCollection<DraftPack> | undefined>)[DRAFT_PACKS];
+  if (!c) throw new Error('this book has no draft packs (opened without openBookDb)');
+  return c;
+}
+
+const packsOfJobs = async (db: BookDatabase, jobIds: readonly string[]): Promise<DraftPack[]> =>
+  (await draftPacksOf(db).find({ selector: { jobId: { $in: [...jobIds] } } }).exec()).map((d) => d.toJSON() as DraftPack);
+
+/** The stored drafts among `ids` (ids of no job's draft are skipped). */
+export async function readDrafts(db: BookDatabase, ids: readonly string[]): Promise<Map<string, Proposal>> {
+  const wanted = new Set(ids);
+  const jobs = [...new Set(ids.map(jobOfDraft).filter(Boolean))];
+  const out = new Map<string, Proposal>();
+  if (jobs.length === 0) return out;
+  for (const pack of await packsOfJobs(db, jobs)) for (const d of pack.drafts) if (wanted.has(d.id)) out.set(d.id, d);
+  return out;
+}
+
+/** How many drafts a job stored. */
+export async function countDrafts(db: BookDatabase, jobId: string): Promise<number> {
+  return (await packsOfJobs(db, [jobId])).reduce((n, p) => n + p.drafts.length, 0);
+}
+
+/** Every stored draft, a few packs per read (id order), to `onDrafts`; stops early when `signal` aborts. */
+export async function readAllDrafts(db: BookDatabase, onDrafts: (drafts: Proposal[]) => void, signal?: AbortSignal, packsPerRead = 4): Promise<void> {
+  const packs = draftPacksOf(db);
+  for (let after = ''; !signal?.aborted;) {
+    const page = await packs.find({ selector: after ? { id: { $gt: after } } : {}, sort: [{ id: 'asc' }], limit: packsPerRead }).exec();
+    if (signal?.aborted) return;
+    for (const d of page) onDrafts((d.toJSON() as DraftPack).drafts);
+    if (page.length < packsPerRead) return;
+    after = page[page.length - 1]!.primary;
+  }
+}
