@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Proposal } from '@aw/domain';
 import { openTestDb } from '../test-support.ts';
-import { countDrafts, draftPacksOf, jobOfDraft, packDrafts, readAllDrafts, readDrafts } from './draft-packs.ts';
+import { countDrafts, draftPacksOf, jobOfDraft, packDrafts, readAllPacks, readDrafts } from './draft-packs.ts';
 
 const draft = (jobId: string, k: number): Proposal => ({
   id: `${jobId}-acc-${String(k).padStart(4, '0')}`, teamId: 'north', householdId: `h${k}`, accountId: `acc-${k}`, modelId: 'm1', authorId: 'u-alice',
@@ -46,15 +46,18 @@ describe('draft packs', () => {
     expect(await countDrafts(db, 'rba')).toBe(7);
     expect(await countDrafts(db, 'rbb')).toBe(5);
     expect(await countDrafts(db, 'rbc')).toBe(0);
+    // Named packs are read by id: a wrong name finds nothing, the right one finds the draft.
+    expect((await readDrafts(db, [a[4]!.id], () => b[0]!.id)).size).toBe(0);
+    expect((await readDrafts(db, [a[4]!.id], () => a[3]!.id)).get(a[4]!.id)).toEqual(a[4]);
 
     const reads: string[][] = [];
-    await readAllDrafts(db, (drafts) => reads.push(drafts.map((d) => d.id)), undefined, 2);
+    await readAllPacks(db, (pack) => reads.push(pack.drafts.map((d) => d.id)), undefined, 2);
     expect(reads.flat().sort()).toEqual([...a, ...b].map((d) => d.id).sort());
     expect(reads.length).toBe(3 + 3);
 
     const ctrl = new AbortController();
     const some: string[] = [];
-    await readAllDrafts(db, (drafts) => { some.push(...drafts.map((d) => d.id)); ctrl.abort(); }, ctrl.signal, 2);
+    await readAllPacks(db, (pack) => { some.push(...pack.drafts.map((d) => d.id)); ctrl.abort(); }, ctrl.signal, 2);
     // The read in flight is delivered whole (a page of 2 packs), then nothing more.
     expect(some.length).toBeLessThanOrEqual(6);
     expect(some.length).toBeGreaterThan(0);

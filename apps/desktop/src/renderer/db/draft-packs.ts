@@ -67,13 +67,25 @@ export function draftPacksOf(db: BookDatabase): RxCollection<DraftPack> {
 const packsOfJobs = async (db: BookDatabase, jobIds: readonly string[]): Promise<DraftPack[]> =>
   (await draftPacksOf(db).find({ selector: { jobId: { $in: [...jobIds] } } }).exec()).map((d) => d.toJSON() as DraftPack);
 
-/** The stored drafts among `ids` (ids of no job's draft are skipped). */
-export async function readDrafts(db: BookDatabase, ids: readonly string[]): Promise<Map<string, Proposal>> {
+/**
+ * The stored drafts among `ids` (ids of no stored draft are skipped). `packOf` may name each draft's pack (the
+ * review rows know it): those packs are read by id; the others by their job (every pack of it).
+ */
+export async function readDrafts(db: BookDatabase, ids: readonly string[], packOf: (draftId: string) => string | undefined = () => undefined): Promise<Map<string, Proposal>> {
   const wanted = new Set(ids);
-  const jobs = [...new Set(ids.map(jobOfDraft).filter(Boolean))];
+  const packIds = new Set<string>();
+  const jobs = new Set<string>();
+  for (const id of ids) {
+    const pack = packOf(id);
+    if (pack) packIds.add(pack);
+    else if (jobOfDraft(id)) jobs.add(jobOfDraft(id));
+  }
+  const packs = [
+    ...[...(await draftPacksOf(db).findByIds([...packIds]).exec()).values()].map((d) => d.toJSON() as DraftPack),
+    ...(jobs.size > 0 ? await packsOfJobs(db, [...jobs]) : []),
+  ];
   const out = new Map<string, Proposal>();
-  if (jobs.length === 0) return out;
-  for (const pack of await packsOfJobs(db, jobs)) for (const d of pack.drafts) if (wanted.has(d.id)) out.set(d.id, d);
+  for (const pack of packs) for (const d of pack.drafts) if (wanted.has(d.id)) out.set(d.id, d);
   return out;
 }
 
@@ -82,13 +94,13 @@ export async function countDrafts(db: BookDatabase, jobId: string): Promise<numb
   return (await packsOfJobs(db, [jobId])).reduce((n, p) => n + p.drafts.length, 0);
 }
 
-/** Every stored draft, a few packs per read (id order), to `onDrafts`; stops early when `signal` aborts. */
-export async function readAllDrafts(db: BookDatabase, onDrafts: (drafts: Proposal[]) => void, signal?: AbortSignal, packsPerRead = 4): Promise<void> {
+/** Every stored pack, a few per read (id order), to `onPack`; stops early when `signal` aborts. */
+export async function readAllPacks(db: BookDatabase, onPack: (pack: DraftPack) => void, signal?: AbortSignal, packsPerRead = 4): Promise<void> {
   const packs = draftPacksOf(db);
   for (let after = ''; !signal?.aborted;) {
     const page = await packs.find({ selector: after ? { id: { $gt: after } } : {}, sort: [{ id: 'asc' }], limit: packsPerRead }).exec();
     if (signal?.aborted) return;
-    for (const d of page) onDrafts((d.toJSON() as DraftPack).drafts);
+    for (const d of page) onPack(d.toJSON() as DraftPack);
     if (page.length < packsPerRead) return;
     after = page[page.length - 1]!.primary;
   }

@@ -6,7 +6,7 @@
 // document too: the proposal's row wins. `stop()` ends the subscriptions and the workers (effect cleanup).
 import type { Proposal } from '@aw/domain';
 import type { BookDatabase } from '../../db/book-db.ts';
-import { draftPacksOf, readAllDrafts, readDrafts, type DraftPack } from '../../db/draft-packs.ts';
+import { draftPacksOf, readAllPacks, readDrafts, type DraftPack } from '../../db/draft-packs.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import { createRebalanceRunner, type ProposalListing, type RebalanceRunner } from '../../workers/rebalance-client.ts';
 import { proposalReaderOf } from '../../workers/rebalance-rows.ts';
@@ -56,10 +56,13 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
     act().rebalanceRowsAdded(added);
     act().rebalanceRowsUpdated(updated);
   });
-  /** The drafts not listed yet, now listed. */
-  const freshDrafts = (drafts: readonly Proposal[]): Proposal[] => {
-    const out = drafts.filter((d) => !known.has(d.id));
-    for (const d of out) known.add(d.id);
+  // Which pack holds each listed draft: the trade drawer and a submit read just those packs.
+  const packOfDraft = new Map<string, string>();
+  const packOf = (id: string) => packOfDraft.get(id);
+  /** The pack's drafts not listed yet, now listed. */
+  const freshDrafts = (pack: DraftPack): Proposal[] => {
+    const out = pack.drafts.filter((d) => !known.has(d.id));
+    for (const d of out) { known.add(d.id); packOfDraft.set(d.id, pack.id); }
     return out;
   };
   // Drafts of new packs: rows for those not listed yet (a proposal of the same id is newer).
@@ -67,8 +70,8 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
     if (!loading) return;
     lookup ??= names();
     const l = lookup;
-    const drafts = bulk.events.filter((e) => e.operation === 'INSERT').flatMap((e) => (e.documentData as unknown as DraftPack).drafts);
-    act().rebalanceRowsAdded(freshDrafts(drafts).map((d) => reviewRow(d, l)));
+    const drafts = bulk.events.filter((e) => e.operation === 'INSERT').flatMap((e) => freshDrafts(e.documentData as unknown as DraftPack));
+    act().rebalanceRowsAdded(drafts.map((d) => reviewRow(d, l)));
   });
   // Names change rarely; recompute lazily after a book change.
   const unsubBook = store.subscribe((s, prev) => {
@@ -95,7 +98,7 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
             { signal: stopCtrl.signal });
         }
         // Then the drafts of the packs, a few packs per read.
-        await readAllDrafts(db, (drafts) => act().rebalanceRowsAdded(freshDrafts(drafts).map((d) => reviewRow(d, l))), stopCtrl.signal);
+        await readAllPacks(db, (pack) => act().rebalanceRowsAdded(freshDrafts(pack).map((d) => reviewRow(d, l))), stopCtrl.signal);
         // Then, off the UI thread, the lot packs the bulk job's workers read (built once per book; no-op when fresh).
         if (!stopCtrl.signal.aborted) void runner.prepareLots(lotStoreOf(db), stopCtrl.signal).catch(() => undefined);
       })();
@@ -116,12 +119,12 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
       jobCtrl?.abort();
     },
     async submit(ids) {
-      const rows = await submitProposals(db, ids, lookup ?? names());
+      const rows = await submitProposals(db, ids, lookup ?? names(), { packOf });
       return rows.length;
     },
     async proposal(id) {
       const doc = await db.proposals.findOne(id).exec();
-      return doc ? (doc.toJSON() as Proposal) : (await readDrafts(db, [id])).get(id) ?? null;
+      return doc ? (doc.toJSON() as Proposal) : (await readDrafts(db, [id], packOf)).get(id) ?? null;
     },
     stop() {
       stopCtrl.abort();

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Proposal } from '@aw/domain';
 import { writeBook } from '../../db/seed.ts';
 import type { BookDatabase } from '../../db/book-db.ts';
-import { DRAFT_PACKS, draftPacksOf, readAllDrafts, type DraftPack } from '../../db/draft-packs.ts';
+import { DRAFT_PACKS, draftPacksOf, readAllPacks, type DraftPack } from '../../db/draft-packs.ts';
 import { createAppStore, type AppStore } from '../../stores/app-store.ts';
 import { openTestDb, smallBook } from '../../test-support.ts';
 import { createRebalanceRunner, type RebalanceRunner } from '../../workers/rebalance-client.ts';
@@ -41,7 +41,7 @@ function recordingStorage(writes: PackWrite[]): RxStorage<any, any> {
 /** Every draft the book's packs hold. */
 async function storedDrafts(db: BookDatabase): Promise<Proposal[]> {
   const all: Proposal[] = [];
-  await readAllDrafts(db, (drafts) => all.push(...drafts));
+  await readAllPacks(db, (pack) => all.push(...pack.drafts));
   return all;
 }
 

@@ -214,12 +214,15 @@ export class SubmitError extends Error {
 
 /**
  * Submits the selected drafts for approval in ONE bulk write of `proposals` (a draft in a pack becomes a proposal
- * document; one already there moves on from 'draft'); returns the updated rows.
+ * document; one already there moves on from 'draft'); returns the updated rows. `packOf`: each draft's pack, where
+ * known (readDrafts).
  */
-export async function submitProposals(db: BookDatabase, ids: readonly string[], names: NameLookup, now = Date.now()): Promise<ReviewRow[]> {
+export async function submitProposals(db: BookDatabase, ids: readonly string[], names: NameLookup,
+  opts: { now?: number; packOf?: (draftId: string) => string | undefined } = {}): Promise<ReviewRow[]> {
   if (ids.length === 0) return [];
+  const now = opts.now ?? Date.now();
   const found = new Map([...(await db.proposals.findByIds([...ids]).exec()).values()].map((d) => [d.primary, d.toJSON() as Proposal]));
-  const packed = await readDrafts(db, ids.filter((id) => !found.has(id)));
+  const packed = await readDrafts(db, ids.filter((id) => !found.has(id)), opts.packOf);
   const docs = [...found.values(), ...packed.values()].filter((p) => p.status === 'draft')
     .map((p) => ({ ...p, trades: p.trades.map((t) => ({ ...t, lotIds: [...t.lotIds] })), warnings: [...p.warnings], status: 'submitted' as const, updatedAt: now }));
   if (docs.length === 0) return [];
