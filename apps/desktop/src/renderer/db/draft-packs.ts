@@ -89,19 +89,26 @@ export async function readDrafts(db: BookDatabase, ids: readonly string[], packO
   return out;
 }
 
-/** How many drafts a job stored. */
+/** How many drafts a job stored (its packs read a few at a time: short tasks on the UI thread). */
 export async function countDrafts(db: BookDatabase, jobId: string): Promise<number> {
-  return (await packsOfJobs(db, [jobId])).reduce((n, p) => n + p.drafts.length, 0);
+  let n = 0;
+  await eachPack(db, { jobId }, (p) => { n += p.drafts.length; });
+  return n;
 }
 
 /** Every stored pack, a few per read (id order), to `onPack`; stops early when `signal` aborts. */
-export async function readAllPacks(db: BookDatabase, onPack: (pack: DraftPack) => void, signal?: AbortSignal, packsPerRead = 4): Promise<void> {
+export function readAllPacks(db: BookDatabase, onPack: (pack: DraftPack) => void, signal?: AbortSignal, packsPerRead = 4): Promise<void> {
+  return eachPack(db, {}, onPack, signal, packsPerRead);
+}
+
+/** The packs matching `selector`, `perRead` at a time in id order (each read deserializes ~300 KB per pack). */
+async function eachPack(db: BookDatabase, selector: { jobId?: string }, onPack: (pack: DraftPack) => void, signal?: AbortSignal, perRead = 4): Promise<void> {
   const packs = draftPacksOf(db);
   for (let after = ''; !signal?.aborted;) {
-    const page = await packs.find({ selector: after ? { id: { $gt: after } } : {}, sort: [{ id: 'asc' }], limit: packsPerRead }).exec();
+    const page = await packs.find({ selector: { ...selector, ...(after ? { id: { $gt: after } } : {}) }, sort: [{ id: 'asc' }], limit: perRead }).exec();
     if (signal?.aborted) return;
     for (const d of page) onPack(d.toJSON() as DraftPack);
-    if (page.length < packsPerRead) return;
+    if (page.length < perRead) return;
     after = page[page.length - 1]!.primary;
   }
 }
