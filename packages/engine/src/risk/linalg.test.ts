@@ -107,6 +107,17 @@ describe('clipNegativeEigenvalues / fixNonPositiveSemidefinite', () => {
     }), { numRuns: 200 });
   });
 
+  // The property replayed on a case CI found: five equal eigenvalues (−2) in one unsplit block of the SIMD path's
+  // tridiagonal, whose inverse iteration with one shift left an eigenvalue of −1.87 in the "repaired" matrix.
+  it('repairs an unsplit cluster of equal negative eigenvalues (CI seed -966385352)', () => {
+    fc.assert(fc.property(symmetricMatrix, ({ n, a }) => {
+      const scale = Math.max(frobenius(a), 1e-300);
+      const fixed = fixNonPositiveSemidefinite(a, n);
+      expect(symmetricEigen(fixed.cov, n).values[0]).toBeGreaterThanOrEqual(-1e-12 * n * scale);
+      inPlaceAgreesWithCopy({ n, a });
+    }), { seed: -966385352, path: '121:37', endOnFailure: true });
+  });
+
   it('in place (for riskModel) gives the same matrix as a copy, and leaves a copy untouched', () => {
     fc.assert(fc.property(symmetricMatrix, inPlaceAgreesWithCopy), { numRuns: 100 });
   });

@@ -568,6 +568,11 @@ function blockNegativeEigenpairs(d: Float64Array, e: Float64Array, b0: number, b
   const out: [number, Float64Array][] = [];
   const dd = new Float64Array(m), dl = new Float64Array(m), du = new Float64Array(m), du2 = new Float64Array(m);
   const piv = new Uint8Array(m);
+  // Equal eigenvalues of one block (a cluster the split did not separate) are shifted apart by at least this for
+  // inverse iteration, as LAPACK's dstein does: solved with one shift, every vector of the cluster grows alike and
+  // the Gram–Schmidt remainder is rounding noise (CI seed -966385352: five equal eigenvalues −2 left one of −1.87).
+  const pertol = 10 * Number.EPSILON * tnorm;
+  let shiftPrev = -Infinity;
   for (let idx = 0; idx < count; idx++) {
     let a0 = lo - Number.EPSILON * tnorm, c0 = 0;
     for (let it = 0; it < 300 && c0 - a0 > 2 * Number.EPSILON * tnorm; it++) {
@@ -576,8 +581,10 @@ function blockNegativeEigenpairs(d: Float64Array, e: Float64Array, b0: number, b
     }
     const lambda = 0.5 * (a0 + c0);
     if (m === 1) { out.push([lambda, Float64Array.of(1)]); continue; }
-    // LU with partial pivoting of the tridiagonal T − λI (LAPACK dgttrf); zero pivots nudged to ε‖T‖.
-    for (let i = 0; i < m; i++) dd[i] = d[b0 + i] - lambda;
+    const shift = lambda - shiftPrev < pertol ? shiftPrev + pertol : lambda;
+    shiftPrev = shift;
+    // LU with partial pivoting of the tridiagonal T − shift·I (LAPACK dgttrf); zero pivots nudged to ε‖T‖.
+    for (let i = 0; i < m; i++) dd[i] = d[b0 + i] - shift;
     for (let i = 0; i < m - 1; i++) { dl[i] = e[b0 + i]; du[i] = e[b0 + i]; }
     du2.fill(0);
     for (let i = 0; i < m - 1; i++) {
