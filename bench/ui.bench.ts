@@ -17,7 +17,7 @@
 // on stderr every task over 50 ms of CPU split into script / style / layout / paint / GC with its heaviest parts
 // (ui/trace-attribution.ts). --workers N sets the rebalance pool size (default: the app's, cores − 1, at least 1).
 // --screenshot FILE saves a PNG of the mounted screen. --settle S waits S seconds before the bulk run (IndexedDB's
-// background work after the setup's writes); --write-batch N sets the job's proposals per bulkInsert. --control S
+// background work after the setup's writes); --write-batch N sets the job's drafts per pack (db/draft-packs.ts). --control S
 // first scrolls the same way for S seconds with no job running (controlLongTasks: what the grid alone costs here).
 // On Linux the bench also reads each Chromium thread's CPU time from /proc before and after the bulk run and reports
 // the busiest threads in cores (threadCores: e.g. the browser's IndexedDB pool, the renderer's main thread, the

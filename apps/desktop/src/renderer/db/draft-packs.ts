@@ -96,13 +96,16 @@ export async function countDrafts(db: BookDatabase, jobId: string): Promise<numb
   return n;
 }
 
+/** Packs per read of many: each read deserializes ~300 KB per pack in one task on the reading thread. */
+const PACKS_PER_READ = 4;
+
 /** Every stored pack, a few per read (id order), to `onPack`; stops early when `signal` aborts. */
-export function readAllPacks(db: BookDatabase, onPack: (pack: DraftPack) => void, signal?: AbortSignal, packsPerRead = 4): Promise<void> {
+export function readAllPacks(db: BookDatabase, onPack: (pack: DraftPack) => void, signal?: AbortSignal, packsPerRead = PACKS_PER_READ): Promise<void> {
   return eachPack(db, {}, onPack, signal, packsPerRead);
 }
 
-/** The packs matching `selector`, `perRead` at a time in id order (each read deserializes ~300 KB per pack). */
-async function eachPack(db: BookDatabase, selector: { jobId?: string }, onPack: (pack: DraftPack) => void, signal?: AbortSignal, perRead = 4): Promise<void> {
+/** The packs matching `selector`, `perRead` at a time in id order. */
+async function eachPack(db: BookDatabase, selector: { jobId?: string }, onPack: (pack: DraftPack) => void, signal?: AbortSignal, perRead = PACKS_PER_READ): Promise<void> {
   const packs = draftPacksOf(db);
   for (let after = ''; !signal?.aborted;) {
     const page = await packs.find({ selector: { ...selector, ...(after ? { id: { $gt: after } } : {}) }, sort: [{ id: 'asc' }], limit: perRead }).exec();

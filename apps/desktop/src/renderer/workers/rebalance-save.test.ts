@@ -40,7 +40,7 @@ describe('drafts saved by a rebalance worker', () => {
     expect(packs.map((p) => [p.id, p.drafts.map((d) => d.id)])).toEqual([['rbjob-a1', ['rbjob-a1', 'rbjob-a3', 'rbjob-a4']], ['rbjob-a5', ['rbjob-a5']]]);
     const writer = await openDocWriter(storage(), packStore(db));
     cleanups.unshift(() => writer.close());
-    await writer.insert(packs, 1);
+    await writer.insert(packs);
 
     // The same documents the UI thread's own bulkInsert stores (a second copy under other ids, for comparison).
     await draftPacksOf(db).bulkInsert(packs.map((p) => ({ ...p, id: `ui-${p.id}` })));
@@ -62,10 +62,10 @@ describe('drafts saved by a rebalance worker', () => {
     const [first] = packDrafts(draftsOf([computed(1, 1)], 'rbjob', 'u-alice', 1), 'rbjob', 1, 100);
     const writer = await openDocWriter(storage(), packStore(db));
     cleanups.unshift(() => writer.close());
-    await writer.insert([first!], 100);
+    await writer.insert([first!]);
     const other = { ...first!, drafts: first!.drafts.map((d) => ({ ...d, reason: 'other' })) };
-    await expect(writer.insert([other], 100)).rejects.toThrow(ProposalSaveError);
-    await expect(writer.insert([other], 100)).rejects.toThrow(/409 \(rbjob-a1 exists\)/);
+    await expect(writer.insert([other])).rejects.toThrow(ProposalSaveError);
+    await expect(writer.insert([other])).rejects.toThrow(/409 \(rbjob-a1 exists\)/);
     expect((await draftPacksOf(db).findOne('rbjob-a1').exec())?.drafts[0]?.reason).toBe('Drift outside bands.');
   });
 });

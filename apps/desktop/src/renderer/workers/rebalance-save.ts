@@ -14,7 +14,7 @@ import {
 } from 'rxdb';
 import type { Proposal } from '@aw/domain';
 import type { ChunkProposal } from '@aw/engine/workers';
-import type { DraftPack } from '../db/draft-packs.ts';
+import { packDrafts, type DraftPack } from '../db/draft-packs.ts';
 
 /** Where a collection of the book is stored: the RxDB database name, the collection and its (filled) schema. */
 export interface StoreRef<T> {
@@ -23,10 +23,8 @@ export interface StoreRef<T> {
   schema: RxJsonSchema<RxDocumentData<T>>;
 }
 
-/** Where and how a job's drafts are saved by the worker that computes them. */
-export interface ProposalSaveRef {
-  /** The book's draft packs. */
-  store: StoreRef<DraftPack>;
+/** What a job's drafts are made with: their ids, author, time, and how many go in one pack. */
+export interface DraftJob {
   /** Prefix of the drafts' ids (`<jobId>-<accountId>`). */
   jobId: string;
   authorId: string;
@@ -34,6 +32,12 @@ export interface ProposalSaveRef {
   createdAt: number;
   /** Drafts per pack (a chunk's packs are saved in one IndexedDB transaction). */
   writeBatch: number;
+}
+
+/** Where and how a job's drafts are saved by the worker that computes them. */
+export interface ProposalSaveRef extends DraftJob {
+  /** The book's draft packs. */
+  store: StoreRef<DraftPack>;
 }
 
 /** A computed proposal as the draft document saved for review. */
@@ -52,13 +56,19 @@ export function draftsOf(proposals: readonly ChunkProposal[], jobId: string, aut
   return proposals.filter((p) => p.trades.length > 0).map((p) => proposalDoc(p, `${jobId}-${p.accountId}`.slice(0, 64), authorId, now));
 }
 
+/** A chunk's drafts as they are saved, whoever saves them: its packs, and how many drafts they hold. */
+export function chunkPacks(proposals: readonly ChunkProposal[], job: DraftJob): { packs: DraftPack[]; drafts: number } {
+  const drafts = draftsOf(proposals, job.jobId, job.authorId, job.createdAt);
+  return { packs: packDrafts(drafts, job.jobId, job.createdAt, job.writeBatch), drafts: drafts.length };
+}
+
 export class ProposalSaveError extends Error {
   override name = 'ProposalSaveError';
 }
 
 export interface DocWriter<T> {
-  /** Inserts `docs` in writes of `batch` documents; throws ProposalSaveError on the first refused document. */
-  insert(docs: readonly T[], batch: number): Promise<void>;
+  /** Inserts `docs` in one write; throws ProposalSaveError if any is refused. */
+  insert(docs: readonly T[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,21 +86,19 @@ export async function openDocWriter<T extends { id: string }>(storage: RxStorage
   // checks are for schemas as written, and refuse RxDB's own fields).
   const schema = createRxSchema(ref.schema as unknown as RxJsonSchema<T>, defaultHashSha256, false);
   return {
-    async insert(docs, batch) {
-      const size = Math.max(1, batch);
-      for (let i = 0; i < docs.length; i += size) {
-        const lwt = rxNow();
-        const rows = docs.slice(i, i + size).map((d) => {
-          const document: RxDocumentData<T> = fillObjectDataBeforeInsert(schema, d);
-          document._meta = { lwt };
-          document._rev = `1-${token}`;
-          return { document };
-        });
-        const res = await instance.bulkWrite(rows, INSERT_CONTEXT);
-        if (res.error.length > 0) {
-          const e = res.error[0]!;
-          throw new ProposalSaveError(`could not save ${res.error.length} ${ref.collectionName} documents: ${e.status}${e.status === 409 ? ` (${e.documentId} exists)` : ''}`);
-        }
+    async insert(docs) {
+      if (docs.length === 0) return;
+      const lwt = rxNow();
+      const rows = docs.map((d) => {
+        const document: RxDocumentData<T> = fillObjectDataBeforeInsert(schema, d);
+        document._meta = { lwt };
+        document._rev = `1-${token}`;
+        return { document };
+      });
+      const res = await instance.bulkWrite(rows, INSERT_CONTEXT);
+      if (res.error.length > 0) {
+        const e = res.error[0]!;
+        throw new ProposalSaveError(`could not save ${res.error.length} ${ref.collectionName} documents: ${e.status}${e.status === 409 ? ` (${e.documentId} exists)` : ''}`);
       }
     },
     close: () => instance.close(),

@@ -9,8 +9,8 @@ import type { TaxLot } from '@aw/domain';
 import { packChunk, prepareJobContext, rebalanceChunk, type PreparedJobContext } from '@aw/engine/workers';
 import { openLotReader, type LotReader } from './rebalance-lots.ts';
 import { openProposalReader, type ProposalReader } from './rebalance-rows.ts';
-import { packDrafts, type DraftPack } from '../db/draft-packs.ts';
-import { draftsOf, openDocWriter, type DocWriter } from './rebalance-save.ts';
+import type { DraftPack } from '../db/draft-packs.ts';
+import { chunkPacks, openDocWriter, type DocWriter } from './rebalance-save.ts';
 import type { RebalanceWorkerApi } from './rebalance-types.ts';
 
 const boundaryError = (err: unknown, code: string) => {
@@ -18,7 +18,6 @@ const boundaryError = (err: unknown, code: string) => {
   return { code: e?.name && e.name !== 'Error' ? e.name : code, message: e?.message ?? String(err) };
 };
 
-/** `storage`: the RxDB storage the book lives in, as seen from this worker (Dexie/IndexedDB in the app). */
 /** The open reader or writer of one kind, by the book's database and collection it serves. */
 interface Held<T> { key: string; value: Promise<T> }
 
@@ -35,6 +34,7 @@ function reopen<T extends { close(): Promise<void> }>(held: Held<T> | null, key:
   return next;
 }
 
+/** `storage`: the RxDB storage the book lives in, as seen from this worker (Dexie/IndexedDB in the app). */
 export function createRebalanceService(opts: { storage?: () => RxStorage<any, any> } = {}): RebalanceWorkerApi {
   let ctx: PreparedJobContext | null = null;
   let reader: Held<LotReader> | null = null;
@@ -112,17 +112,16 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
       }
       if (!save) return out;
       writer = reopen(writer, `${save.store.databaseName}/${save.store.collectionName}`, () => openDocWriter(bookStorage(), save.store));
-      const drafts = draftsOf(out.proposals, save.jobId, save.authorId, save.createdAt);
-      const packs = packDrafts(drafts, save.jobId, save.createdAt, save.writeBatch);
+      const { packs, drafts } = chunkPacks(out.proposals, save);
       try {
         // The chunk's packs in one write.
-        if (packs.length > 0) await (await writer.value).insert(packs, packs.length);
+        await (await writer.value).insert(packs);
       } catch (err) {
         closeHeld(writer);
         writer = null;
         throw boundaryError(err, 'save_failed');
       }
-      return { ...out, proposals: [], saved: drafts.length };
+      return { ...out, proposals: [], saved: drafts };
     },
   };
 }

@@ -11,14 +11,14 @@ import type { Account, DailyPrice, Household, Model, Proposal, Security, TaxLot 
 import type { RxStorageInstance } from 'rxdb';
 import type { BookDatabase } from '../../db/book-db.ts';
 import { readLatestPricesIdb } from '../../db/holdings-idb.ts';
-import { DRAFT_PACKS, countDrafts, draftPacksOf, packDrafts, readDrafts, type DraftPack } from '../../db/draft-packs.ts';
+import { DRAFT_PACKS, countDrafts, draftPacksOf, readDrafts, type DraftPack } from '../../db/draft-packs.ts';
 import { lotPacksName } from '../../db/holdings-packs.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import {
   JobCancelledError, type ChunkOutput, type LotStoreRef, type ProposalStoreRef, type RebalanceJobContext, type RebalanceRunner,
 } from '../../workers/rebalance-client.ts';
 import { readAllLive } from '../../workers/rebalance-idb.ts';
-import { draftsOf, type StoreRef } from '../../workers/rebalance-save.ts';
+import { chunkPacks, type StoreRef } from '../../workers/rebalance-save.ts';
 import { reviewRow, type NameLookup, type ReviewRow } from './review-rows.ts';
 
 export type AccountScope =
@@ -155,11 +155,11 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
     const createdAt = now();
     jobId = `rb${createdAt.toString(36)}`;
     const write = async (out: ChunkOutput): Promise<number> => {
-      const docs = draftsOf(out.proposals, jobId, authorId, createdAt);
-      if (docs.length === 0) return 0;
-      const res = await draftPacksOf(db).bulkInsert(packDrafts(docs, jobId, createdAt, writeBatch));
+      const { packs, drafts } = chunkPacks(out.proposals, { jobId, authorId, createdAt, writeBatch });
+      if (drafts === 0) return 0;
+      const res = await draftPacksOf(db).bulkInsert(packs);
       if (res.error.length > 0) throw new Error(`could not save ${res.error.length} draft packs: ${res.error[0]!.status}`);
-      return docs.length;
+      return drafts;
     };
     act().rebalanceJobUpdate({ status: 'running', message: '' });
     const summary = await runner.run({
