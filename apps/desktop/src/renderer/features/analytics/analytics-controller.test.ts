@@ -9,7 +9,7 @@ import { openTestDb, smallBook, untilState } from '../../test-support.ts';
 import { createWorkerPool, type PoolEndpoint } from '../../workers/pool.ts';
 import { createAnalyticsClient } from '../../workers/analytics-client.ts';
 import { analyticsService, type AnalyticsApi } from '../../workers/analytics-service.ts';
-import { createAnalyticsController } from './analytics-controller.ts';
+import { createAnalyticsController, historyRequired } from './analytics-controller.ts';
 import { openHistoryCache } from './price-history-cache.ts';
 import { generateBook } from '@aw/demo';
 
@@ -32,6 +32,19 @@ async function start(opts: { changeQuietMs?: number } = {}) {
   cleanup = async () => { controller.stop(); await db.close(); };
   return { book, db, store, controller };
 }
+
+describe('history requirements of a performance view', () => {
+  it('asks each traded symbol from its first trade and the benchmark from the account\'s first date', () => {
+    const txs = [
+      { symbol: '', date: '2016-01-04' }, // the opening deposit
+      { symbol: 'VTI', date: '2016-01-05' }, { symbol: 'BND', date: '2018-03-01' }, { symbol: 'VTI', date: '2017-06-01' },
+    ];
+    expect(Object.fromEntries(historyRequired(txs, 'SPY'))).toEqual({ VTI: '2016-01-05', BND: '2018-03-01', SPY: '2016-01-04' });
+    // A benchmark the account also traded needs the earlier of the two dates; no benchmark, no requirement.
+    expect(historyRequired(txs, 'BND').get('BND')).toBe('2016-01-04');
+    expect(historyRequired(txs, '').has('')).toBe(false);
+  });
+});
 
 describe('analytics controller', () => {
   it('computes an account\'s performance when the account is chosen, telling that history is local only', async () => {

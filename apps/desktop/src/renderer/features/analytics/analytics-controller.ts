@@ -28,10 +28,18 @@ function recentSales(txs: readonly Transaction[], asOf: string): { householdId: 
   return txs.filter((t) => t.type === 'sell' && t.date >= start && t.date <= asOf).map((t) => ({ householdId: t.householdId, symbol: t.symbol, date: t.date }));
 }
 
-/** The first trade date of every symbol: its closes must reach back to it, or the holding is mis-valued. */
-export function firstTrades(txs: readonly Pick<Transaction, 'symbol' | 'date'>[]): Map<string, string> {
+/**
+ * The date each symbol's closes must reach back to: a traded symbol's first trade (or the holding is mis-valued),
+ * the benchmark's the account's first date (or its returns are left blank).
+ */
+export function historyRequired(txs: readonly Pick<Transaction, 'symbol' | 'date'>[], benchmark: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const t of txs) if (t.symbol && (!out.has(t.symbol) || t.date < out.get(t.symbol)!)) out.set(t.symbol, t.date);
+  let first = '';
+  for (const t of txs) {
+    if (!first || t.date < first) first = t.date;
+    if (t.symbol && (!out.has(t.symbol) || t.date < out.get(t.symbol)!)) out.set(t.symbol, t.date);
+  }
+  if (benchmark && first && (!out.has(benchmark) || first < out.get(benchmark)!)) out.set(benchmark, first);
   return out;
 }
 
@@ -80,7 +88,7 @@ export function createAnalyticsController(deps: AnalyticsControllerDeps): Analyt
       const signIn = typeof localStorage !== 'undefined' ? loadSignIn(localStorage, serverUrl) : null;
       const history = await loadCloseHistory({
         db, serverUrl, token: signIn?.mode === 'signed-in' ? signIn.session.token : null, symbols, from, to,
-        fetchFn: deps.fetchFn, signal: ctrl.signal, required: firstTrades(txs), cache: await historyCache(),
+        fetchFn: deps.fetchFn, signal: ctrl.signal, required: historyRequired(txs, benchmark), cache: await historyCache(),
         onProgress: (done, total) => { if (!ctrl.signal.aborted) a().patchPerformance({ progress: { stage: 'Loading price history', done, total } }); },
         retry: { ...historyRetry, onWait: (syms, attempt) => {
           if (!ctrl.signal.aborted) a().patchPerformance({ progress: { stage: `Waiting for the server's price history of ${syms.length} symbol${syms.length === 1 ? '' : 's'} (still importing?)`, done: attempt, total: historyRetry.attempts } });
