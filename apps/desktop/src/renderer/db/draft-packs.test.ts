@@ -66,4 +66,20 @@ describe('draft packs', () => {
     expect(some.length).toBeLessThanOrEqual(6);
     expect(some.length).toBeGreaterThan(0);
   });
+
+  it('the UI thread keeps no packs in memory: idle pack queries leave the cache, change events only the last write\'s', async () => {
+    const db = await openTestDb();
+    cleanups.push(() => db.remove());
+    const packs = draftPacksOf(db);
+    for (let j = 0; j < 6; j++) await packs.bulkInsert(packDrafts(Array.from({ length: 4 }, (_, k) => draft(`rb${j}`, k)), `rb${j}`, 5, 2));
+    // A first load, a cancel's count, a drawer's read: queries whose results hold whole packs.
+    let read = 0;
+    await readAllPacks(db, () => { read++; }, undefined, 2);
+    expect(read).toBe(12);
+    expect(await countDrafts(db, 'rb1')).toBe(4);
+    expect((await readDrafts(db, [draft('rb2', 1).id])).size).toBe(1);
+    await expect.poll(() => packs._queryCache._map.size, { timeout: 5000 }).toBe(0);
+    // Six writes of two packs each were heard; only the last write's events are kept.
+    expect(packs._changeEventBuffer.getBuffer().map((e) => e.documentId)).toEqual([draft('rb5', 0).id, draft('rb5', 2).id]);
+  });
 });

@@ -6,7 +6,7 @@
 // 0.6–0.8 of a core for the whole 21–28 s job and gave 54–141 main-thread tasks over 50 ms; the same drafts in ~50
 // packs took that thread to 0.2 core, the job to 9–10 s and the long tasks to 12–16 (no writes at all: 2–5).
 // A pack is immutable: a submitted draft's proposal wins over the pack's copy wherever both are read.
-import type { RxCollection, RxJsonSchema } from 'rxdb';
+import { defaultCacheReplacementPolicyMonad, type RxCollection, type RxJsonSchema } from 'rxdb';
 import { proposalSchema, type Proposal } from '@aw/domain';
 import type { BookDatabase } from './book-db.ts';
 
@@ -53,9 +53,19 @@ export function packDrafts(drafts: readonly Proposal[], jobId: string, createdAt
   return packs;
 }
 
-/** Adds the packs collection to an open book (once). */
+/**
+ * Adds the packs collection to an open book (once). The UI thread keeps no packs in memory: RxDB keeps the results
+ * of up to 100 idle queries and the last 100 change events of a collection, and for packs that was every draft of
+ * the last job (a first load reads the packs 4 per query; a job's ~100 pack writes arrive as change events). In the
+ * ui bench that was ~20,000 full drafts with 200,000 trade objects in the UI thread's heap, whose major GC pauses
+ * (35–43 ms) were the remaining long tasks of the bulk run. So pack queries are dropped from the cache once idle
+ * (nothing subscribes to them) and the change event buffer keeps only the last write's events.
+ */
 export async function addDraftPacks(db: BookDatabase): Promise<void> {
-  if (!db.collections[DRAFT_PACKS as never]) await db.addCollections({ [DRAFT_PACKS]: { schema: draftPackSchema } });
+  if (db.collections[DRAFT_PACKS as never]) return;
+  await db.addCollections({ [DRAFT_PACKS]: { schema: draftPackSchema, cacheReplacementPolicy: defaultCacheReplacementPolicyMonad(0, 0) } });
+  // 1 is the least: 0 would keep every event (RxDB slices the buffer with -limit).
+  draftPacksOf(db)._changeEventBuffer.limit = 1;
 }
 
 export function draftPacksOf(db: BookDatabase): RxCollection<DraftPack> {
