@@ -66,7 +66,7 @@ async function setup(households: number, proposals: number, keep: boolean):
     // The draft packs of earlier runs go too (a few dozen documents per run).
     const packs = draftPacksOf(db);
     const oldPacks = await packs.find().exec();
-    const oldDrafts = oldPacks.reduce((n, p) => n + p.drafts.length, 0);
+    const oldDrafts = oldPacks.reduce((n, p) => n + p.listings.length, 0);
     await packs.bulkRemove(oldPacks.map((p) => p.primary));
     await packs.internalStorageInstance.cleanup(0);
     return { accounts: marker.accounts, lots: marker.lots, proposals: marker.proposals, reused: true, removed: extra.length + oldDrafts };

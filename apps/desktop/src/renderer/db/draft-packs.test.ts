@@ -1,10 +1,17 @@
 // Draft packs: a job's drafts split into packs and read back whole (every draft once, in order), by id, by job
-// and page by page, on a real RxDB book (memory storage, schema-validated writes).
+// and page by page, on a real RxDB book (memory storage, schema-validated writes); a book stored by the previous
+// version (drafts as objects) migrates with every draft kept.
+import 'fake-indexeddb/auto';
 import fc from 'fast-check';
+import { createRxDatabase, type RxJsonSchema } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Proposal } from '@aw/domain';
+import { proposalSchema, type Proposal } from '@aw/domain';
 import { openTestDb } from '../test-support.ts';
-import { countDrafts, draftPacksOf, jobOfDraft, packDrafts, readAllPacks, readDrafts } from './draft-packs.ts';
+import { openBookDb } from './book-db.ts';
+import { countDrafts, draftPacksOf, draftsOfPack, jobOfDraft, packDrafts, readAllPacks, readDrafts } from './draft-packs.ts';
+import { proposalListing } from './proposal-listing.ts';
 
 const draft = (jobId: string, k: number): Proposal => ({
   id: `${jobId}-acc-${String(k).padStart(4, '0')}`, teamId: 'north', householdId: `h${k}`, accountId: `acc-${k}`, modelId: 'm1', authorId: 'u-alice',
@@ -22,8 +29,10 @@ describe('draft packs', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 25 }), (n, perPack) => {
       const drafts = Array.from({ length: n }, (_, k) => draft('rbj', k));
       const packs = packDrafts(drafts, 'rbj', 5, perPack);
-      expect(packs.flatMap((p) => p.drafts)).toEqual(drafts);
-      expect(packs.every((p) => p.drafts.length >= 1 && p.drafts.length <= perPack && p.id === p.drafts[0]!.id && p.jobId === 'rbj')).toBe(true);
+      expect(packs.flatMap(draftsOfPack)).toEqual(drafts);
+      // Each pack lists exactly its drafts.
+      expect(packs.flatMap((p) => p.listings)).toEqual(drafts.map(proposalListing));
+      expect(packs.every((p) => p.listings.length >= 1 && p.listings.length <= perPack && p.id === p.listings[0]!.id && p.jobId === 'rbj')).toBe(true);
       expect(packs.length).toBe(Math.ceil(n / perPack));
     }));
   });
@@ -54,14 +63,14 @@ describe('draft packs', () => {
     expect((await readDrafts(db, [a[4]!.id], () => a[3]!.id)).get(a[4]!.id)).toEqual(a[4]);
 
     const reads: string[][] = [];
-    await readAllPacks(db, (pack) => reads.push(pack.drafts.map((d) => d.id)), undefined, 2);
+    await readAllPacks(db, (pack) => reads.push(pack.listings.map((d) => d.id)), undefined, 2);
     expect(reads.flat().length).toBe(7 + 5 + 11);
     expect(new Set(reads.flat())).toEqual(new Set([...a, ...b].map((d) => d.id).concat(Array.from({ length: 11 }, (_, k) => draft('rbd', k).id))));
     expect(reads.length).toBe(3 + 3 + 6);
 
     const ctrl = new AbortController();
     const some: string[] = [];
-    await readAllPacks(db, (pack) => { some.push(...pack.drafts.map((d) => d.id)); ctrl.abort(); }, ctrl.signal, 2);
+    await readAllPacks(db, (pack) => { some.push(...pack.listings.map((d) => d.id)); ctrl.abort(); }, ctrl.signal, 2);
     // The read in flight is delivered whole (a page of 2 packs), then nothing more.
     expect(some.length).toBeLessThanOrEqual(6);
     expect(some.length).toBeGreaterThan(0);
@@ -81,5 +90,34 @@ describe('draft packs', () => {
     await expect.poll(() => packs._queryCache._map.size, { timeout: 5000 }).toBe(0);
     // Six writes of two packs each were heard; only the last write's events are kept.
     expect(packs._changeEventBuffer.getBuffer().map((e) => e.documentId)).toEqual([draft('rb5', 0).id, draft('rb5', 2).id]);
+  });
+
+  it('a book stored by the previous version (packs of draft objects, schema 0) keeps every unsubmitted draft', async () => {
+    const v0: RxJsonSchema<{ id: string; jobId: string; createdAt: number; drafts: Proposal[] }> = {
+      version: 0, primaryKey: 'id', type: 'object', additionalProperties: false, indexes: ['jobId'],
+      properties: {
+        id: { type: 'string', maxLength: 100 }, jobId: { type: 'string', maxLength: 40 },
+        createdAt: { type: 'integer', minimum: 0, maximum: 8.64e15, multipleOf: 1 },
+        drafts: { type: 'array', items: { type: 'object', properties: proposalSchema.properties, required: proposalSchema.required as string[] } },
+      },
+      required: ['id', 'jobId', 'createdAt', 'drafts'],
+    };
+    const name = `draft-packs-v0-${Date.now()}`;
+    const drafts = Array.from({ length: 5 }, (_, k) => draft('rbold', k));
+    // Validated: dev mode (on since openTestDb) refuses an unvalidated storage.
+    const old = await createRxDatabase({ name, storage: wrappedValidateAjvStorage({ storage: getRxStorageDexie() }), multiInstance: false });
+    await old.addCollections({ draftpacks: { schema: v0 } });
+    await old.draftpacks.bulkInsert([{ id: drafts[0]!.id, jobId: 'rbold', createdAt: 5, drafts: drafts.slice(0, 3) },
+      { id: drafts[3]!.id, jobId: 'rbold', createdAt: 5, drafts: drafts.slice(3) }]);
+    await old.close();
+
+    const db = await openBookDb(getRxStorageDexie(), { name, multiInstance: false });
+    cleanups.push(() => db.remove());
+    const listed: string[] = [];
+    await readAllPacks(db, (pack) => listed.push(...pack.listings.map((l) => l.id)));
+    expect(listed).toEqual(drafts.map((d) => d.id));
+    expect(await countDrafts(db, 'rbold')).toBe(5);
+    const back = await readDrafts(db, drafts.map((d) => d.id));
+    expect(drafts.map((d) => back.get(d.id))).toEqual(drafts);
   });
 });

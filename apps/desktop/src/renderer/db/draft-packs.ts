@@ -5,10 +5,15 @@
 // drafts while the grid scrolls, 2 cores): one proposal document per draft kept the browser's IndexedDB thread at
 // 0.6–0.8 of a core for the whole 21–28 s job and gave 54–141 main-thread tasks over 50 ms; the same drafts in ~50
 // packs took that thread to 0.2 core, the job to 9–10 s and the long tasks to 12–16 (no writes at all: 2–5).
+// A pack holds each draft twice: its listing (what the review grid shows) as objects, and the full draft (trades
+// and reasons, ~3 KB) inside one JSON string of the whole pack. The UI thread deserializes every pack a job writes
+// (change events) and every pack of a first load: a string is copied in one piece where ~100 drafts were ~3,000
+// objects for its garbage collector to copy and mark; the full drafts are parsed only for the drawer and a submit.
 // A pack is immutable: a submitted draft's proposal wins over the pack's copy wherever both are read.
-import { defaultCacheReplacementPolicyMonad, type RxCollection, type RxJsonSchema } from 'rxdb';
+import { defaultCacheReplacementPolicyMonad, type MigrationStrategies, type RxCollection, type RxJsonSchema } from 'rxdb';
 import { proposalSchema, type Proposal } from '@aw/domain';
 import type { BookDatabase } from './book-db.ts';
+import { proposalListing, type ProposalListing } from './proposal-listing.ts';
 
 export interface DraftPack {
   /** The first draft's id (each draft is in one pack only). */
@@ -17,26 +22,51 @@ export interface DraftPack {
   jobId: string;
   /** The job's start (ms). */
   createdAt: number;
-  drafts: Proposal[];
+  /** The drafts as the review grid lists them, in pack order. */
+  listings: ProposalListing[];
+  /** The full drafts (Proposal[], the same order) as JSON: see draftsOfPack. */
+  draftsJson: string;
 }
 
 export const DRAFT_PACKS = 'draftpacks';
 
+const p = proposalSchema.properties;
+const listingSchema = {
+  type: 'object',
+  properties: {
+    id: p.id, accountId: p.accountId, householdId: p.householdId, modelId: p.modelId, status: p.status, driftBefore: p.driftBefore,
+    driftAfter: p.driftAfter, tradeCount: { type: 'integer', minimum: 0 }, buyCents: p.buyCents, sellCents: p.sellCents,
+    estGainCents: p.estGainCents, estTaxCents: p.estTaxCents, warnings: p.warnings, createdAt: p.createdAt,
+  },
+  required: ['id', 'accountId', 'householdId', 'modelId', 'status', 'driftBefore', 'driftAfter', 'tradeCount', 'buyCents', 'sellCents',
+    'estGainCents', 'estTaxCents', 'warnings', 'createdAt'],
+  additionalProperties: false,
+} as const;
+
 export const draftPackSchema: RxJsonSchema<DraftPack> = {
   title: DRAFT_PACKS,
   description: 'Draft proposals of one bulk rebalance job, one write of them per document; local to this desktop.',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
     id: { type: 'string', maxLength: 100 },
     jobId: { type: 'string', maxLength: 40 },
     createdAt: { type: 'integer', minimum: 0, maximum: 8.64e15, multipleOf: 1 },
-    drafts: { type: 'array', items: { type: 'object', properties: proposalSchema.properties, required: proposalSchema.required as string[] } },
+    listings: { type: 'array', items: listingSchema },
+    draftsJson: { type: 'string' },
   },
-  required: ['id', 'jobId', 'createdAt', 'drafts'],
+  required: ['id', 'jobId', 'createdAt', 'listings', 'draftsJson'],
   additionalProperties: false,
   indexes: ['jobId'],
+};
+
+const packOf = (drafts: readonly Proposal[]): Pick<DraftPack, 'listings' | 'draftsJson'> =>
+  ({ listings: drafts.map(proposalListing), draftsJson: JSON.stringify(drafts) });
+
+/** Version 0 held the drafts as objects (`drafts: Proposal[]`). */
+export const draftPackMigrations: MigrationStrategies = {
+  1: ({ drafts, ...rest }: Omit<DraftPack, 'listings' | 'draftsJson'> & { drafts: Proposal[] }): DraftPack => ({ ...rest, ...packOf(drafts) }),
 };
 
 /** The job a draft belongs to (its id up to the first '-'). */
@@ -48,10 +78,13 @@ export function packDrafts(drafts: readonly Proposal[], jobId: string, createdAt
   const packs: DraftPack[] = [];
   for (let i = 0; i < drafts.length; i += size) {
     const part = drafts.slice(i, i + size);
-    packs.push({ id: part[0]!.id, jobId, createdAt, drafts: [...part] });
+    packs.push({ id: part[0]!.id, jobId, createdAt, ...packOf(part) });
   }
   return packs;
 }
+
+/** A pack's full drafts (parsed: only for the few packs a drawer or a submit needs). */
+export const draftsOfPack = (pack: Pick<DraftPack, 'draftsJson'>): Proposal[] => JSON.parse(pack.draftsJson) as Proposal[];
 
 /**
  * Adds the packs collection to an open book (once). The UI thread keeps no packs in memory: RxDB keeps the results
@@ -63,7 +96,8 @@ export function packDrafts(drafts: readonly Proposal[], jobId: string, createdAt
  */
 export async function addDraftPacks(db: BookDatabase): Promise<void> {
   if (db.collections[DRAFT_PACKS as never]) return;
-  await db.addCollections({ [DRAFT_PACKS]: { schema: draftPackSchema, cacheReplacementPolicy: defaultCacheReplacementPolicyMonad(0, 0) } });
+  await db.addCollections({ [DRAFT_PACKS]: { schema: draftPackSchema, cacheReplacementPolicy: defaultCacheReplacementPolicyMonad(0, 0),
+    migrationStrategies: draftPackMigrations } });
   // 1 is the least: 0 would keep every event (RxDB slices the buffer with -limit).
   draftPacksOf(db)._changeEventBuffer.limit = 1;
 }
@@ -95,18 +129,21 @@ export async function readDrafts(db: BookDatabase, ids: readonly string[], packO
     ...(jobs.size > 0 ? await packsOfJobs(db, [...jobs]) : []),
   ];
   const out = new Map<string, Proposal>();
-  for (const pack of packs) for (const d of pack.drafts) if (wanted.has(d.id)) out.set(d.id, d);
+  for (const pack of packs) {
+    if (!pack.listings.some((l) => wanted.has(l.id))) continue;
+    for (const d of draftsOfPack(pack)) if (wanted.has(d.id)) out.set(d.id, d);
+  }
   return out;
 }
 
 /** How many drafts a job stored (its packs read a few at a time: short tasks on the UI thread). */
 export async function countDrafts(db: BookDatabase, jobId: string): Promise<number> {
   let n = 0;
-  await eachPack(db, { jobId }, (p) => { n += p.drafts.length; });
+  await eachPack(db, { jobId }, (pack) => { n += pack.listings.length; });
   return n;
 }
 
-/** Packs per read of many: each read deserializes ~300 KB per pack in one task on the reading thread. */
+/** Packs per read of many: each read deserializes its packs (~100 listings and a ~300 KB string each) in one task. */
 const PACKS_PER_READ = 4;
 
 /** Every stored pack, a few per read (id order), to `onPack`; stops early when `signal` aborts. */

@@ -9,21 +9,12 @@ import { normalizeMangoQuery, prepareQuery, type RxDocumentData, type RxJsonSche
 import type { Proposal } from '@aw/domain';
 import { dexieBackend, getAllRanges, isLive } from './rebalance-idb.ts';
 import type { StoreRef } from './rebalance-save.ts';
+import { proposalListing, type ProposalListing } from '../db/proposal-listing.ts';
+
+export { proposalListing, type ProposalListing };
 
 /** Where the book's proposals live: the RxDB database name and the proposals collection's (filled) schema. */
 export type ProposalStoreRef = StoreRef<Proposal>;
-
-/** A proposal as the review grid lists it: no trades (their count), no reasons. */
-export type ProposalListing = Pick<Proposal, 'id' | 'accountId' | 'householdId' | 'modelId' | 'status' | 'driftBefore' | 'driftAfter' |
-  'buyCents' | 'sellCents' | 'estGainCents' | 'estTaxCents' | 'warnings' | 'createdAt'> & { tradeCount: number };
-
-export function proposalListing(p: Proposal): ProposalListing {
-  return {
-    id: p.id, accountId: p.accountId, householdId: p.householdId, modelId: p.modelId, status: p.status, driftBefore: p.driftBefore,
-    driftAfter: p.driftAfter, tradeCount: p.trades.length, buyCents: p.buyCents, sellCents: p.sellCents, estGainCents: p.estGainCents,
-    estTaxCents: p.estTaxCents, warnings: [...p.warnings], createdAt: p.createdAt,
-  };
-}
 
 export interface ProposalPage {
   listings: ProposalListing[];

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Proposal } from '@aw/domain';
 import type { ChunkProposal } from '@aw/engine/workers';
 import { openBookDb, type BookDatabase } from '../db/book-db.ts';
-import { DRAFT_PACKS, draftPacksOf, packDrafts, type DraftPack } from '../db/draft-packs.ts';
+import { DRAFT_PACKS, draftPacksOf, draftsOfPack, packDrafts, type DraftPack } from '../db/draft-packs.ts';
 import { draftsOf, openDocWriter, ProposalSaveError, type StoreRef } from './rebalance-save.ts';
 
 const storage = () => getRxStorageDexie({ indexedDB, IDBKeyRange });
@@ -37,7 +37,7 @@ describe('drafts saved by a rebalance worker', () => {
     const drafts = draftsOf([computed(1, 2), computed(2, 0), computed(3, 1), computed(4, 3), computed(5, 1)], 'rbjob', 'u-alice', 1_800_000_000_000);
     expect(drafts.map((d) => d.id)).toEqual(['rbjob-a1', 'rbjob-a3', 'rbjob-a4', 'rbjob-a5']);
     const packs = packDrafts(drafts, 'rbjob', 1_800_000_000_000, 3);
-    expect(packs.map((p) => [p.id, p.drafts.map((d) => d.id)])).toEqual([['rbjob-a1', ['rbjob-a1', 'rbjob-a3', 'rbjob-a4']], ['rbjob-a5', ['rbjob-a5']]]);
+    expect(packs.map((p) => [p.id, draftsOfPack(p).map((d) => d.id)])).toEqual([['rbjob-a1', ['rbjob-a1', 'rbjob-a3', 'rbjob-a4']], ['rbjob-a5', ['rbjob-a5']]]);
     const writer = await openDocWriter(storage(), packStore(db));
     cleanups.unshift(() => writer.close());
     await writer.insert(packs);
@@ -48,7 +48,7 @@ describe('drafts saved by a rebalance worker', () => {
     for (const p of packs) {
       expect(stored.get(p.id)).toEqual(p);
       expect({ ...stored.get(`ui-${p.id}`)!, id: p.id }).toEqual(stored.get(p.id));
-      expect(stored.get(p.id)!.drafts.every((d: Proposal) => d.status === 'draft')).toBe(true);
+      expect(draftsOfPack(stored.get(p.id)!).every((d: Proposal) => d.status === 'draft')).toBe(true);
     }
     const raw = await draftPacksOf(db).internalStorageInstance.findDocumentsById(packs.map((p) => p.id), false);
     expect(raw.every((r) => r._rev.startsWith('1-') && r._meta.lwt > 0 && r._deleted === false)).toBe(true);
@@ -63,9 +63,9 @@ describe('drafts saved by a rebalance worker', () => {
     const writer = await openDocWriter(storage(), packStore(db));
     cleanups.unshift(() => writer.close());
     await writer.insert([first!]);
-    const other = { ...first!, drafts: first!.drafts.map((d) => ({ ...d, reason: 'other' })) };
+    const other = { ...first!, draftsJson: JSON.stringify(draftsOfPack(first!).map((d) => ({ ...d, reason: 'other' }))) };
     await expect(writer.insert([other])).rejects.toThrow(ProposalSaveError);
     await expect(writer.insert([other])).rejects.toThrow(/409 \(rbjob-a1 exists\)/);
-    expect((await draftPacksOf(db).findOne('rbjob-a1').exec())?.drafts[0]?.reason).toBe('Drift outside bands.');
+    expect(draftsOfPack((await draftPacksOf(db).findOne('rbjob-a1').exec())!)[0]?.reason).toBe('Drift outside bands.');
   });
 });

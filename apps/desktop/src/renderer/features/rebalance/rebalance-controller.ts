@@ -60,8 +60,8 @@ export function createRebalanceController(deps: { db: BookDatabase; store: AppSt
   const packOfDraft = new Map<string, string>();
   const packOf = (id: string) => packOfDraft.get(id);
   /** The pack's drafts not listed yet, now listed. */
-  const freshDrafts = (pack: DraftPack): Proposal[] => {
-    const out = pack.drafts.filter((d) => !known.has(d.id));
+  const freshDrafts = (pack: DraftPack): ProposalListing[] => {
+    const out = pack.listings.filter((d) => !known.has(d.id));
     for (const d of out) { known.add(d.id); packOfDraft.set(d.id, pack.id); }
     return out;
   };

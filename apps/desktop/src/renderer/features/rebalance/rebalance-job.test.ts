@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Proposal } from '@aw/domain';
 import { writeBook } from '../../db/seed.ts';
 import type { BookDatabase } from '../../db/book-db.ts';
-import { DRAFT_PACKS, draftPacksOf, readAllPacks, type DraftPack } from '../../db/draft-packs.ts';
+import { DRAFT_PACKS, draftPacksOf, draftsOfPack, readAllPacks, type DraftPack } from '../../db/draft-packs.ts';
 import { createAppStore, type AppStore } from '../../stores/app-store.ts';
 import { openTestDb, smallBook } from '../../test-support.ts';
 import { createRebalanceRunner, type RebalanceRunner } from '../../workers/rebalance-client.ts';
@@ -20,7 +20,7 @@ import { jobContext, proposalStoreOf, runBulkRebalance, selectAccounts } from '.
 
 /** A write of draft packs: how many packs and how many drafts in them. */
 interface PackWrite { packs: number; drafts: number }
-const packWrite = (packs: readonly DraftPack[]): PackWrite => ({ packs: packs.length, drafts: packs.reduce((n, p) => n + p.drafts.length, 0) });
+const packWrite = (packs: readonly DraftPack[]): PackWrite => ({ packs: packs.length, drafts: packs.reduce((n, p) => n + p.listings.length, 0) });
 
 /** Memory storage whose draft pack writes are recorded in `writes`, and which refuses writes of proposals. */
 function recordingStorage(writes: PackWrite[]): RxStorage<any, any> {
@@ -41,7 +41,7 @@ function recordingStorage(writes: PackWrite[]): RxStorage<any, any> {
 /** Every draft the book's packs hold. */
 async function storedDrafts(db: BookDatabase): Promise<Proposal[]> {
   const all: Proposal[] = [];
-  await readAllPacks(db, (pack) => all.push(...pack.drafts));
+  await readAllPacks(db, (pack) => all.push(...draftsOfPack(pack)));
   return all;
 }
 
