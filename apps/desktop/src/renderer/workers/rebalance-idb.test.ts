@@ -12,7 +12,8 @@ import { smallBook } from '../test-support.ts';
 import { dexieBackend, readAllLive } from './rebalance-idb.ts';
 import { openLotReader } from './rebalance-lots.ts';
 import { createRebalanceService } from './rebalance-service.ts';
-import { openProposalReader, proposalListing, proposalReaderOf } from './rebalance-rows.ts';
+import { proposalListing } from '../db/proposal-listing.ts';
+import { openProposalReader, proposalReaderOf } from './rebalance-rows.ts';
 
 const storage = () => getRxStorageDexie({ indexedDB, IDBKeyRange });
 let n = 0;

@@ -11,8 +11,6 @@ import { dexieBackend, getAllRanges, isLive } from './rebalance-idb.ts';
 import type { StoreRef } from './rebalance-save.ts';
 import { proposalListing, type ProposalListing } from '../db/proposal-listing.ts';
 
-export { proposalListing, type ProposalListing };
-
 /** Where the book's proposals live: the RxDB database name and the proposals collection's (filled) schema. */
 export type ProposalStoreRef = StoreRef<Proposal>;
 

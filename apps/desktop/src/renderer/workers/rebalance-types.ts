@@ -2,7 +2,8 @@
 import type { Account, Household } from '@aw/domain';
 import type { ChunkOutput, ChunkProposal, JobProgress, RebalanceChunk, RebalanceJobContext } from '@aw/engine/workers';
 import type { LotStoreRef } from './rebalance-lots.ts';
-import type { ProposalListing, ProposalPage, ProposalStoreRef } from './rebalance-rows.ts';
+import type { ProposalListing } from '../db/proposal-listing.ts';
+import type { ProposalPage, ProposalStoreRef } from './rebalance-rows.ts';
 import type { ProposalSaveRef } from './rebalance-save.ts';
 
 export type { ChunkOutput, ChunkProposal, JobProgress, RebalanceChunk, RebalanceJobContext, LotStoreRef, ProposalListing, ProposalPage, ProposalStoreRef, ProposalSaveRef };
