@@ -87,8 +87,8 @@ export async function loadLots(db: BookDatabase, accounts: readonly Account[], h
 
 /**
  * Chunk and pack sizes of the UI's job, set by the main thread's budget (no task over 50 ms): each pack of
- * `UI_WRITE_BATCH` drafts reaches this thread as one change-event message holding the drafts (~3 KB each with
- * trades and reasons), deserialized in one task; with `lotsReadBy: 'ui'` a chunk's result arrives in ONE message
+ * `UI_WRITE_BATCH` drafts reaches this thread in one change-event message (their listings, and the full drafts,
+ * ~3 KB each with trades and reasons, as one JSON string), deserialized in one task; with `lotsReadBy: 'ui'` a chunk's result arrives in ONE message
  * too (1,000 accounts ≈ 3 MB) and its bulkInsert serializes the packs into IndexedDB in one task. Smaller chunks
  * also make progress and cancel finer.
  */
