@@ -10,7 +10,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { RxStorageInstance } from 'rxdb';
 import { bookCollections, type Account, type Household, type Model, type Proposal } from '@aw/domain';
 import { openBookDb, type BookDatabase } from '../../apps/desktop/src/renderer/db/book-db.ts';
-import { draftPacksOf } from '../../apps/desktop/src/renderer/db/draft-packs.ts';
+import { draftBodiesOf, draftPacksOf } from '../../apps/desktop/src/renderer/db/draft-packs.ts';
 import type { BookPayload } from '../../apps/desktop/src/renderer/db/book-payload.ts';
 import { writeBook } from '../../apps/desktop/src/renderer/db/seed.ts';
 import { createAppStore, StoreProvider, type AppStore } from '../../apps/desktop/src/renderer/stores/app-store.ts';
@@ -69,6 +69,10 @@ async function setup(households: number, proposals: number, keep: boolean):
     const oldDrafts = oldPacks.reduce((n, p) => n + p.listings.length, 0);
     await packs.bulkRemove(oldPacks.map((p) => p.primary));
     await packs.internalStorageInstance.cleanup(0);
+    // …and their bodies (the bodies of a worker ended mid-chunk have no pack: all of them go).
+    const bodies = draftBodiesOf(db);
+    await bodies.bulkRemove((await bodies.find().exec()).map((b) => b.primary));
+    await bodies.internalStorageInstance.cleanup(0);
     return { accounts: marker.accounts, lots: marker.lots, proposals: marker.proposals, reused: true, removed: extra.length + oldDrafts };
   }
   const pool = createWorkerPool<DemoApi>(() => new Worker(new URL('../../apps/desktop/src/renderer/workers/demo.worker.ts', import.meta.url), { type: 'module' }), { size: 1 });

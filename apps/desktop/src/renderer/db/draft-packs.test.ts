@@ -1,6 +1,6 @@
-// Draft packs: a job's drafts split into packs and read back whole (every draft once, in order), by id, by job
-// and page by page, on a real RxDB book (memory storage, schema-validated writes); a book stored by the previous
-// version (drafts as objects) migrates with every draft kept.
+// Draft packs: a job's drafts split into packs (listings) and bodies (the full drafts) and read back whole (every
+// draft once, in order), by id, by job and page by page, on a real RxDB book (memory storage, schema-validated
+// writes); a book stored by an earlier version (drafts as objects in the pack) migrates with every draft kept.
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { createRxDatabase, type RxJsonSchema } from 'rxdb';
@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { proposalSchema, type Proposal } from '@aw/domain';
 import { openTestDb } from '../test-support.ts';
 import { openBookDb } from './book-db.ts';
-import { countDrafts, draftPacksOf, draftsOfPack, jobOfDraft, packDrafts, readAllPacks, readDrafts } from './draft-packs.ts';
+import { countDrafts, draftBodiesOf, draftPacksOf, draftsOfBody, insertPackedDrafts, jobOfDraft, packDrafts, readAllPacks, readDrafts } from './draft-packs.ts';
 import { proposalListing } from './proposal-listing.ts';
 
 const draft = (jobId: string, k: number): Proposal => ({
@@ -28,10 +28,12 @@ describe('draft packs', () => {
   it('packs keep every draft once, in order, at most perPack each, named by their first draft', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 25 }), (n, perPack) => {
       const drafts = Array.from({ length: n }, (_, k) => draft('rbj', k));
-      const packs = packDrafts(drafts, 'rbj', 5, perPack);
-      expect(packs.flatMap(draftsOfPack)).toEqual(drafts);
-      // Each pack lists exactly its drafts.
+      const { packs, bodies } = packDrafts(drafts, 'rbj', 5, perPack);
+      expect(bodies.flatMap(draftsOfBody)).toEqual(drafts);
+      // Each pack lists exactly the drafts of its body (same id, same job).
       expect(packs.flatMap((p) => p.listings)).toEqual(drafts.map(proposalListing));
+      expect(bodies.map((b) => [b.id, b.jobId])).toEqual(packs.map((p) => [p.id, p.jobId]));
+      expect(packs.every((p, i) => p.listings.map((l) => l.id).join() === draftsOfBody(bodies[i]!).map((d) => d.id).join())).toBe(true);
       expect(packs.every((p) => p.listings.length >= 1 && p.listings.length <= perPack && p.id === p.listings[0]!.id && p.jobId === 'rbj')).toBe(true);
       expect(packs.length).toBe(Math.ceil(n / perPack));
     }));
@@ -47,7 +49,8 @@ describe('draft packs', () => {
     cleanups.push(() => db.remove());
     const a = Array.from({ length: 7 }, (_, k) => draft('rba', k));
     const b = Array.from({ length: 5 }, (_, k) => draft('rbb', k));
-    await draftPacksOf(db).bulkInsert([...packDrafts(a, 'rba', 5, 3), ...packDrafts(b, 'rbb', 5, 2)]);
+    await insertPackedDrafts(db, packDrafts(a, 'rba', 5, 3));
+    await insertPackedDrafts(db, packDrafts(b, 'rbb', 5, 2));
 
     const found = await readDrafts(db, [a[6]!.id, b[0]!.id, 'rbc-acc-1', 'nodash']);
     expect([...found.keys()].sort()).toEqual([a[6]!.id, b[0]!.id].sort());
@@ -56,7 +59,7 @@ describe('draft packs', () => {
     expect(await countDrafts(db, 'rbb')).toBe(5);
     expect(await countDrafts(db, 'rbc')).toBe(0);
     // A job of more packs than one read holds (4): counted over every page.
-    await draftPacksOf(db).bulkInsert(packDrafts(Array.from({ length: 11 }, (_, k) => draft('rbd', k)), 'rbd', 5, 2));
+    await insertPackedDrafts(db, packDrafts(Array.from({ length: 11 }, (_, k) => draft('rbd', k)), 'rbd', 5, 2));
     expect(await countDrafts(db, 'rbd')).toBe(11);
     // Named packs are read by id: a wrong name finds nothing, the right one finds the draft.
     expect((await readDrafts(db, [a[4]!.id], () => b[0]!.id)).size).toBe(0);
@@ -80,16 +83,18 @@ describe('draft packs', () => {
     const db = await openTestDb();
     cleanups.push(() => db.remove());
     const packs = draftPacksOf(db);
-    for (let j = 0; j < 6; j++) await packs.bulkInsert(packDrafts(Array.from({ length: 4 }, (_, k) => draft(`rb${j}`, k)), `rb${j}`, 5, 2));
+    const bodies = draftBodiesOf(db);
+    for (let j = 0; j < 6; j++) await insertPackedDrafts(db, packDrafts(Array.from({ length: 4 }, (_, k) => draft(`rb${j}`, k)), `rb${j}`, 5, 2));
     // A first load, a cancel's count, a drawer's read: queries whose results hold whole packs.
     let read = 0;
     await readAllPacks(db, () => { read++; }, undefined, 2);
     expect(read).toBe(12);
     expect(await countDrafts(db, 'rb1')).toBe(4);
     expect((await readDrafts(db, [draft('rb2', 1).id])).size).toBe(1);
-    await expect.poll(() => packs._queryCache._map.size, { timeout: 5000 }).toBe(0);
-    // Six writes of two packs each were heard; only the last write's events are kept.
+    await expect.poll(() => packs._queryCache._map.size + bodies._queryCache._map.size, { timeout: 5000 }).toBe(0);
+    // Six writes of two packs each were heard; only the last write's events are kept (of the bodies too).
     expect(packs._changeEventBuffer.getBuffer().map((e) => e.documentId)).toEqual([draft('rb5', 0).id, draft('rb5', 2).id]);
+    expect(bodies._changeEventBuffer.getBuffer().map((e) => e.documentId)).toEqual([draft('rb5', 0).id, draft('rb5', 2).id]);
   });
 
   it('a book stored by the previous version (packs of draft objects, schema 0) keeps every unsubmitted draft', async () => {
@@ -119,5 +124,10 @@ describe('draft packs', () => {
     expect(await countDrafts(db, 'rbold')).toBe(5);
     const back = await readDrafts(db, drafts.map((d) => d.id));
     expect(drafts.map((d) => back.get(d.id))).toEqual(drafts);
+    // The packs hold listings only; each pack's drafts are in its body.
+    const packs = (await draftPacksOf(db).find().exec()).map((d) => d.toJSON());
+    expect(packs.map((p) => Object.keys(p).sort())).toEqual(packs.map(() => ['createdAt', 'id', 'jobId', 'listings']));
+    const bodies = await draftBodiesOf(db).findByIds(packs.map((p) => p.id)).exec();
+    expect(packs.flatMap((p) => draftsOfBody(bodies.get(p.id)!))).toEqual(drafts);
   });
 });

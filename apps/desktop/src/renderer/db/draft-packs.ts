@@ -5,11 +5,14 @@
 // drafts while the grid scrolls, 2 cores): one proposal document per draft kept the browser's IndexedDB thread at
 // 0.6–0.8 of a core for the whole 21–28 s job and gave 54–141 main-thread tasks over 50 ms; the same drafts in ~50
 // packs took that thread to 0.2 core, the job to 9–10 s and the long tasks to 12–16 (no writes at all: 2–5).
-// A pack holds each draft twice: its listing (what the review grid shows) as objects, and the full draft (trades
-// and reasons, ~3 KB) inside one JSON string of the whole pack. The UI thread deserializes every pack a job writes
-// (change events) and every pack of a first load: a string is copied in one piece where ~100 drafts were ~3,000
-// objects for its garbage collector to copy and mark; the full drafts are parsed only for the drawer and a submit.
-// A pack is immutable: a submitted draft's proposal wins over the pack's copy wherever both are read.
+// A pack holds its drafts as the review grid lists them; the full drafts (trades and reasons, ~3 KB each) are one
+// JSON string in the pack's body, a document of `draftbodies` under the pack's id. Two collections because a write
+// from a rebalance worker reaches the UI thread as a change event with the whole document (RxDB's multi-instance
+// broadcast, one channel per database): the worker broadcasts its pack writes (the rows the grid shows) but writes
+// bodies without a broadcast, so the ~30 MB of drafts of a 10,000-account job are never copied into the UI thread;
+// a first load reads listings only. The full drafts are read and parsed only for the drawer and a submit.
+// Bodies are written before their packs: a listed draft always has its body. Packs and bodies are immutable; a
+// submitted draft's proposal wins over the pack's copy wherever both are read.
 import { defaultCacheReplacementPolicyMonad, type MigrationStrategies, type RxCollection, type RxJsonSchema } from 'rxdb';
 import { proposalSchema, type Proposal } from '@aw/domain';
 import type { BookDatabase } from './book-db.ts';
@@ -24,11 +27,19 @@ export interface DraftPack {
   createdAt: number;
   /** The drafts as the review grid lists them, in pack order. */
   listings: ProposalListing[];
-  /** The full drafts (Proposal[], the same order) as JSON: see draftsOfPack. */
+}
+
+/** A pack's full drafts, stored apart from the pack (see above). */
+export interface DraftBody {
+  /** The pack's id. */
+  id: string;
+  jobId: string;
+  /** The full drafts (Proposal[], the pack's order) as JSON: see draftsOfBody. */
   draftsJson: string;
 }
 
 export const DRAFT_PACKS = 'draftpacks';
+export const DRAFT_BODIES = 'draftbodies';
 
 const p = proposalSchema.properties;
 const listingSchema = {
@@ -46,7 +57,7 @@ const listingSchema = {
 export const draftPackSchema: RxJsonSchema<DraftPack> = {
   title: DRAFT_PACKS,
   description: 'Draft proposals of one bulk rebalance job, one write of them per document; local to this desktop.',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -54,58 +65,97 @@ export const draftPackSchema: RxJsonSchema<DraftPack> = {
     jobId: { type: 'string', maxLength: 40 },
     createdAt: { type: 'integer', minimum: 0, maximum: 8.64e15, multipleOf: 1 },
     listings: { type: 'array', items: listingSchema },
-    draftsJson: { type: 'string' },
   },
-  required: ['id', 'jobId', 'createdAt', 'listings', 'draftsJson'],
+  required: ['id', 'jobId', 'createdAt', 'listings'],
   additionalProperties: false,
   indexes: ['jobId'],
 };
 
-const packOf = (drafts: readonly Proposal[]): Pick<DraftPack, 'listings' | 'draftsJson'> =>
-  ({ listings: drafts.map(proposalListing), draftsJson: JSON.stringify(drafts) });
+export const draftBodySchema: RxJsonSchema<DraftBody> = {
+  title: DRAFT_BODIES,
+  description: 'The full drafts of one draft pack (same id), as JSON; local to this desktop.',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 100 },
+    jobId: { type: 'string', maxLength: 40 },
+    draftsJson: { type: 'string' },
+  },
+  required: ['id', 'jobId', 'draftsJson'],
+  additionalProperties: false,
+};
 
-/** Version 0 held the drafts as objects (`drafts: Proposal[]`). */
+type PackV1 = Omit<DraftPack, 'listings'> & { listings: ProposalListing[]; draftsJson: string };
+
+/**
+ * Version 0 held the drafts as objects (`drafts: Proposal[]`); version 1 held them as JSON in the pack. Version 2
+ * moves that JSON to the pack's body (the bodies' collection is added before the packs', see addDraftPacks).
+ */
 export const draftPackMigrations: MigrationStrategies = {
-  1: ({ drafts, ...rest }: Omit<DraftPack, 'listings' | 'draftsJson'> & { drafts: Proposal[] }): DraftPack => ({ ...rest, ...packOf(drafts) }),
+  1: ({ drafts, ...rest }: Omit<DraftPack, 'listings'> & { drafts: Proposal[] }): PackV1 =>
+    ({ ...rest, listings: drafts.map(proposalListing), draftsJson: JSON.stringify(drafts) }),
+  2: async ({ draftsJson, ...pack }: PackV1, collection: RxCollection): Promise<DraftPack> => {
+    await draftBodiesOf(collection.database as unknown as BookDatabase).upsert({ id: pack.id, jobId: pack.jobId, draftsJson });
+    return pack;
+  },
 };
 
 /** The job a draft belongs to (its id up to the first '-'). */
 export const jobOfDraft = (draftId: string): string => draftId.slice(0, Math.max(0, draftId.indexOf('-')));
 
+/** Packs and their bodies, in the same order. */
+export interface PackedDrafts { packs: DraftPack[]; bodies: DraftBody[] }
+
 /** Drafts in packs of at most `perPack`, in their order. */
-export function packDrafts(drafts: readonly Proposal[], jobId: string, createdAt: number, perPack: number): DraftPack[] {
+export function packDrafts(drafts: readonly Proposal[], jobId: string, createdAt: number, perPack: number): PackedDrafts {
   const size = Math.max(1, perPack);
-  const packs: DraftPack[] = [];
+  const out: PackedDrafts = { packs: [], bodies: [] };
   for (let i = 0; i < drafts.length; i += size) {
     const part = drafts.slice(i, i + size);
-    packs.push({ id: part[0]!.id, jobId, createdAt, ...packOf(part) });
+    const id = part[0]!.id;
+    out.packs.push({ id, jobId, createdAt, listings: part.map(proposalListing) });
+    out.bodies.push({ id, jobId, draftsJson: JSON.stringify(part) });
   }
-  return packs;
+  return out;
 }
 
 /** A pack's full drafts (parsed: only for the few packs a drawer or a submit needs). */
-export const draftsOfPack = (pack: Pick<DraftPack, 'draftsJson'>): Proposal[] => JSON.parse(pack.draftsJson) as Proposal[];
+export const draftsOfBody = (body: Pick<DraftBody, 'draftsJson'>): Proposal[] => JSON.parse(body.draftsJson) as Proposal[];
 
 /**
- * Adds the packs collection to an open book (once). The UI thread keeps no packs in memory: RxDB keeps the results
- * of up to 100 idle queries and the last 100 change events of a collection, and for packs that was every draft of
- * the last job (a first load reads the packs 4 per query; a job's ~100 pack writes arrive as change events). In the
- * ui bench that was ~20,000 full drafts with 200,000 trade objects in the UI thread's heap, whose major GC pauses
- * (35–43 ms) were the remaining long tasks of the bulk run. So pack queries are dropped from the cache once idle
- * (nothing subscribes to them) and the change event buffer keeps only the last write's events.
+ * Adds the packs' and bodies' collections to an open book (once; bodies first, for the packs' migration). The UI
+ * thread keeps neither in memory: RxDB keeps the results of up to 100 idle queries and the last 100 change events
+ * of a collection, and for packs that was every draft of the last job (a first load reads the packs 4 per query; a
+ * job's ~100 pack writes arrive as change events). In the ui bench that was ~20,000 full drafts with 200,000 trade
+ * objects in the UI thread's heap, whose major GC pauses (35–43 ms) were the remaining long tasks of the bulk run.
+ * So their queries are dropped from the cache once idle (nothing subscribes to them) and the change event buffers
+ * keep only the last write's events.
  */
 export async function addDraftPacks(db: BookDatabase): Promise<void> {
   if (db.collections[DRAFT_PACKS as never]) return;
-  await db.addCollections({ [DRAFT_PACKS]: { schema: draftPackSchema, cacheReplacementPolicy: defaultCacheReplacementPolicyMonad(0, 0),
-    migrationStrategies: draftPackMigrations } });
+  const lean = { cacheReplacementPolicy: defaultCacheReplacementPolicyMonad(0, 0) };
+  if (!db.collections[DRAFT_BODIES as never]) await db.addCollections({ [DRAFT_BODIES]: { schema: draftBodySchema, ...lean } });
+  await db.addCollections({ [DRAFT_PACKS]: { schema: draftPackSchema, ...lean, migrationStrategies: draftPackMigrations } });
   // 1 is the least: 0 would keep every event (RxDB slices the buffer with -limit).
   draftPacksOf(db)._changeEventBuffer.limit = 1;
+  draftBodiesOf(db)._changeEventBuffer.limit = 1;
 }
 
-export function draftPacksOf(db: BookDatabase): RxCollection<DraftPack> {
-  const c = (db.collections as unknown as Record<string, RxCollection<DraftPack> | undefined>)[DRAFT_PACKS];
-  if (!c) throw new Error('this book has no draft packs (opened without openBookDb)');
+const collectionOf = <T>(db: BookDatabase, name: string): RxCollection<T> => {
+  const c = (db.collections as unknown as Record<string, RxCollection<T> | undefined>)[name];
+  if (!c) throw new Error(`this book has no ${name} (opened without openBookDb)`);
   return c;
+};
+export const draftPacksOf = (db: BookDatabase): RxCollection<DraftPack> => collectionOf(db, DRAFT_PACKS);
+export const draftBodiesOf = (db: BookDatabase): RxCollection<DraftBody> => collectionOf(db, DRAFT_BODIES);
+
+/** Stores packed drafts as the UI thread does (bodies first, so a listed draft always has its body). */
+export async function insertPackedDrafts(db: BookDatabase, { packs, bodies }: PackedDrafts): Promise<void> {
+  for (const [c, docs] of [[draftBodiesOf(db), bodies], [draftPacksOf(db), packs]] as const) {
+    const res = await (c as RxCollection<unknown>).bulkInsert(docs as unknown[]);
+    if (res.error.length > 0) throw new Error(`could not save ${res.error.length} ${c.name} documents: ${res.error[0]!.status}`);
+  }
 }
 
 const packsOfJobs = async (db: BookDatabase, jobIds: readonly string[]): Promise<DraftPack[]> =>
@@ -113,25 +163,22 @@ const packsOfJobs = async (db: BookDatabase, jobIds: readonly string[]): Promise
 
 /**
  * The stored drafts among `ids` (ids of no stored draft are skipped). `packOf` may name each draft's pack (the
- * review rows know it): those packs are read by id; the others by their job (every pack of it).
+ * review rows know it): those packs' bodies are read by id; for the others, the packs of their job are read to
+ * find which bodies hold them.
  */
 export async function readDrafts(db: BookDatabase, ids: readonly string[], packOf: (draftId: string) => string | undefined = () => undefined): Promise<Map<string, Proposal>> {
   const wanted = new Set(ids);
-  const packIds = new Set<string>();
+  const bodyIds = new Set<string>();
   const jobs = new Set<string>();
   for (const id of ids) {
     const pack = packOf(id);
-    if (pack) packIds.add(pack);
+    if (pack) bodyIds.add(pack);
     else if (jobOfDraft(id)) jobs.add(jobOfDraft(id));
   }
-  const packs = [
-    ...[...(await draftPacksOf(db).findByIds([...packIds]).exec()).values()].map((d) => d.toJSON() as DraftPack),
-    ...(jobs.size > 0 ? await packsOfJobs(db, [...jobs]) : []),
-  ];
+  if (jobs.size > 0) for (const pack of await packsOfJobs(db, [...jobs])) if (pack.listings.some((l) => wanted.has(l.id))) bodyIds.add(pack.id);
   const out = new Map<string, Proposal>();
-  for (const pack of packs) {
-    if (!pack.listings.some((l) => wanted.has(l.id))) continue;
-    for (const d of draftsOfPack(pack)) if (wanted.has(d.id)) out.set(d.id, d);
+  for (const body of (await draftBodiesOf(db).findByIds([...bodyIds]).exec()).values()) {
+    for (const d of draftsOfBody(body)) if (wanted.has(d.id)) out.set(d.id, d);
   }
   return out;
 }
@@ -143,7 +190,7 @@ export async function countDrafts(db: BookDatabase, jobId: string): Promise<numb
   return n;
 }
 
-/** Packs per read of many: each read deserializes its packs (~100 listings and a ~300 KB string each) in one task. */
+/** Packs per read of many: each read deserializes its packs (~100 listings each) in one task. */
 const PACKS_PER_READ = 4;
 
 /** Every stored pack, a few per read (id order), to `onPack`; stops early when `signal` aborts. */

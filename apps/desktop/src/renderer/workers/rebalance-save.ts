@@ -3,18 +3,20 @@
 // each with trades and reasons; a pack brings them as one JSON string) nor runs RxDB's write path for them: measured with the Long Animation Frames API
 // during the ui bench, that path's IndexedDB callbacks on the UI thread were 50–106 ms tasks while the grid
 // scrolled. They are saved as draft packs (db/draft-packs.ts: a chunk's drafts in a few documents, not one
-// document each). The storage instance is opened with multiInstance, so each write is broadcast (BroadcastChannel)
-// like a write from another tab: the UI's RxDB collection emits it as change events, which bring the rows to the
-// review grid.
+// document each). The packs' storage instance is opened with multiInstance, so each write is broadcast
+// (BroadcastChannel) like a write from another tab: the UI's RxDB collection emits it as change events, which bring
+// the rows to the review grid.
 // The documents are what RxDB's own bulkInsert writes: filled by RxDB's fillObjectDataBeforeInsert (defaults,
 // `_deleted` false, no attachments), then `_meta.lwt` now and a first revision `1-<token>` of this writer, as RxDB's
 // wrapped storage sets them. Money in integer cents; times ms.
+// A chunk's drafts are written as their bodies first, without a broadcast (nothing on the UI thread waits for them),
+// then their packs with one: see db/draft-packs.ts.
 import {
   createRxSchema, defaultHashSha256, fillObjectDataBeforeInsert, now as rxNow, type RxDocumentData, type RxJsonSchema, type RxStorage, type RxStorageInstance,
 } from 'rxdb';
 import type { Proposal } from '@aw/domain';
 import type { ChunkProposal } from '@aw/engine/workers';
-import { packDrafts, type DraftPack } from '../db/draft-packs.ts';
+import { packDrafts, type DraftBody, type DraftPack, type PackedDrafts } from '../db/draft-packs.ts';
 
 /** Where a collection of the book is stored: the RxDB database name, the collection and its (filled) schema. */
 export interface StoreRef<T> {
@@ -36,8 +38,9 @@ export interface DraftJob {
 
 /** Where and how a job's drafts are saved by the worker that computes them. */
 export interface ProposalSaveRef extends DraftJob {
-  /** The book's draft packs. */
-  store: StoreRef<DraftPack>;
+  /** The book's draft packs and their bodies. */
+  packs: StoreRef<DraftPack>;
+  bodies: StoreRef<DraftBody>;
 }
 
 /** A computed proposal as the draft document saved for review. */
@@ -56,10 +59,10 @@ export function draftsOf(proposals: readonly ChunkProposal[], jobId: string, aut
   return proposals.filter((p) => p.trades.length > 0).map((p) => proposalDoc(p, `${jobId}-${p.accountId}`.slice(0, 64), authorId, now));
 }
 
-/** A chunk's drafts as they are saved, whoever saves them: its packs, and how many drafts they hold. */
-export function chunkPacks(proposals: readonly ChunkProposal[], job: DraftJob): { packs: DraftPack[]; drafts: number } {
+/** A chunk's drafts as they are saved, whoever saves them: its packs and bodies, and how many drafts they hold. */
+export function chunkPacks(proposals: readonly ChunkProposal[], job: DraftJob): PackedDrafts & { drafts: number } {
   const drafts = draftsOf(proposals, job.jobId, job.authorId, job.createdAt);
-  return { packs: packDrafts(drafts, job.jobId, job.createdAt, job.writeBatch), drafts: drafts.length };
+  return { ...packDrafts(drafts, job.jobId, job.createdAt, job.writeBatch), drafts: drafts.length };
 }
 
 export class ProposalSaveError extends Error {
@@ -75,12 +78,13 @@ export interface DocWriter<T> {
 /** RxDB writes this context for bulkInsert; replication and hooks see the same. */
 const INSERT_CONTEXT = 'rx-collection-bulk-insert';
 
-export async function openDocWriter<T extends { id: string }>(storage: RxStorage<any, any>, ref: StoreRef<T>): Promise<DocWriter<T>> {
+/** `broadcast`: whether other instances of the database (the UI's RxDB) hear the writes as change events. */
+export async function openDocWriter<T extends { id: string }>(storage: RxStorage<any, any>, ref: StoreRef<T>, broadcast = true): Promise<DocWriter<T>> {
   // A token of this writer (RxDB revisions are `<height>-<token>`; no '-' inside).
   const token = `rbw${Math.random().toString(36).slice(2, 12)}`;
   const instance: RxStorageInstance<T, any, any> = await storage.createStorageInstance<T>({
     databaseInstanceToken: token, databaseName: ref.databaseName, collectionName: ref.collectionName,
-    schema: ref.schema, options: {}, multiInstance: true, devMode: false,
+    schema: ref.schema, options: {}, multiInstance: broadcast, devMode: false,
   });
   // The collection's schema as RxDB fills it (filling a filled schema again gives the same one; the pre-create
   // checks are for schemas as written, and refuse RxDB's own fields).

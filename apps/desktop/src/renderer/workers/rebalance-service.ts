@@ -9,7 +9,7 @@ import type { TaxLot } from '@aw/domain';
 import { packChunk, prepareJobContext, rebalanceChunk, type PreparedJobContext } from '@aw/engine/workers';
 import { openLotReader, type LotReader } from './rebalance-lots.ts';
 import { openProposalReader, type ProposalReader } from './rebalance-rows.ts';
-import type { DraftPack } from '../db/draft-packs.ts';
+import type { DraftBody, DraftPack } from '../db/draft-packs.ts';
 import { chunkPacks, openDocWriter, type DocWriter } from './rebalance-save.ts';
 import type { RebalanceWorkerApi } from './rebalance-types.ts';
 
@@ -34,12 +34,16 @@ function reopen<T extends { close(): Promise<void> }>(held: Held<T> | null, key:
   return next;
 }
 
+/** The key of a held reader or writer: the book's database and collection it serves. */
+const refKey = (r: { databaseName: string; collectionName: string }) => `${r.databaseName}/${r.collectionName}`;
+
 /** `storage`: the RxDB storage the book lives in, as seen from this worker (Dexie/IndexedDB in the app). */
 export function createRebalanceService(opts: { storage?: () => RxStorage<any, any> } = {}): RebalanceWorkerApi {
   let ctx: PreparedJobContext | null = null;
   let reader: Held<LotReader> | null = null;
   let proposals: Held<ProposalReader> | null = null;
-  let writer: Held<DocWriter<DraftPack>> | null = null;
+  let packWriter: Held<DocWriter<DraftPack>> | null = null;
+  let bodyWriter: Held<DocWriter<DraftBody>> | null = null;
   const bookStorage = (): RxStorage<any, any> => {
     if (!opts.storage) throw { code: 'no_storage', message: 'this rebalance worker cannot read the book (no storage)' };
     return opts.storage();
@@ -47,7 +51,7 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
   return {
     async readProposals(ref, afterId, limit) {
       // Without storage no reader is ever kept, so every call opens and throws no_storage.
-      proposals = reopen(proposals, `${ref.databaseName}/${ref.collectionName}`, () => openProposalReader(bookStorage(), ref));
+      proposals = reopen(proposals, refKey(ref), () => openProposalReader(bookStorage(), ref));
       try {
         return await (await proposals.value).page(afterId, limit);
       } catch (err) {
@@ -111,14 +115,18 @@ export function createRebalanceService(opts: { storage?: () => RxStorage<any, an
         throw boundaryError(err, 'rebalance_failed');
       }
       if (!save) return out;
-      writer = reopen(writer, `${save.store.databaseName}/${save.store.collectionName}`, () => openDocWriter(bookStorage(), save.store));
-      const { packs, drafts } = chunkPacks(out.proposals, save);
+      bodyWriter = reopen(bodyWriter, refKey(save.bodies), () => openDocWriter(bookStorage(), save.bodies, false));
+      packWriter = reopen(packWriter, refKey(save.packs), () => openDocWriter(bookStorage(), save.packs));
+      const { packs, bodies, drafts } = chunkPacks(out.proposals, save);
       try {
-        // The chunk's packs in one write.
-        await (await writer.value).insert(packs);
+        // The chunk's bodies in one write, unheard; then its packs in one write, which the UI hears.
+        await (await bodyWriter.value).insert(bodies);
+        await (await packWriter.value).insert(packs);
       } catch (err) {
-        closeHeld(writer);
-        writer = null;
+        closeHeld(bodyWriter);
+        closeHeld(packWriter);
+        bodyWriter = null;
+        packWriter = null;
         throw boundaryError(err, 'save_failed');
       }
       return { ...out, proposals: [], saved: drafts };

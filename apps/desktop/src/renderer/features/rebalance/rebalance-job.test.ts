@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Proposal } from '@aw/domain';
 import { writeBook } from '../../db/seed.ts';
 import type { BookDatabase } from '../../db/book-db.ts';
-import { DRAFT_PACKS, draftPacksOf, draftsOfPack, readAllPacks, type DraftPack } from '../../db/draft-packs.ts';
+import { DRAFT_PACKS, draftBodiesOf, draftPacksOf, draftsOfBody, readAllPacks, type DraftPack } from '../../db/draft-packs.ts';
 import { createAppStore, type AppStore } from '../../stores/app-store.ts';
 import { openTestDb, smallBook } from '../../test-support.ts';
 import { createRebalanceRunner, type RebalanceRunner } from '../../workers/rebalance-client.ts';
@@ -38,11 +38,16 @@ function recordingStorage(writes: PackWrite[]): RxStorage<any, any> {
   };
 }
 
-/** Every draft the book's packs hold. */
+/** Every draft the book's packs list, read from their bodies (each pack has its body, listing the same drafts). */
 async function storedDrafts(db: BookDatabase): Promise<Proposal[]> {
-  const all: Proposal[] = [];
-  await readAllPacks(db, (pack) => all.push(...draftsOfPack(pack)));
-  return all;
+  const packs: DraftPack[] = [];
+  await readAllPacks(db, (pack) => packs.push(pack));
+  const bodies = await draftBodiesOf(db).findByIds(packs.map((p) => p.id)).exec();
+  return packs.flatMap((p) => {
+    const drafts = draftsOfBody(bodies.get(p.id)!);
+    expect(drafts.map((d) => d.id)).toEqual(p.listings.map((l) => l.id));
+    return drafts;
+  });
 }
 
 /** `writes`: the workers' writes of draft packs. */

@@ -11,7 +11,7 @@ import type { Account, DailyPrice, Household, Model, Proposal, Security, TaxLot 
 import type { RxStorageInstance } from 'rxdb';
 import type { BookDatabase } from '../../db/book-db.ts';
 import { readLatestPricesIdb } from '../../db/holdings-idb.ts';
-import { DRAFT_PACKS, countDrafts, draftPacksOf, readDrafts, type DraftPack } from '../../db/draft-packs.ts';
+import { DRAFT_BODIES, DRAFT_PACKS, countDrafts, draftBodiesOf, draftPacksOf, insertPackedDrafts, readDrafts, type DraftBody, type DraftPack } from '../../db/draft-packs.ts';
 import { lotPacksName } from '../../db/holdings-packs.ts';
 import type { AppStore } from '../../stores/app-store.ts';
 import {
@@ -116,9 +116,12 @@ export function lotStoreOf(db: BookDatabase): LotStoreRef {
   return { databaseName: db.name, collectionName: db.lots.name, schema: db.lots.schema.jsonSchema, packsName: lotPacksName(db.name, db.lots.schema.version) };
 }
 
-/** Where a worker saves a job's drafts: the book's draft packs. */
-export function draftPackStoreOf(db: BookDatabase): StoreRef<DraftPack> {
-  return { databaseName: db.name, collectionName: DRAFT_PACKS, schema: draftPacksOf(db).schema.jsonSchema };
+/** Where a worker saves a job's drafts: the book's draft packs and their bodies. */
+export function draftStoresOf(db: BookDatabase): { packs: StoreRef<DraftPack>; bodies: StoreRef<DraftBody> } {
+  return {
+    packs: { databaseName: db.name, collectionName: DRAFT_PACKS, schema: draftPacksOf(db).schema.jsonSchema },
+    bodies: { databaseName: db.name, collectionName: DRAFT_BODIES, schema: draftBodiesOf(db).schema.jsonSchema },
+  };
 }
 
 /** Where a worker finds the book's proposals (the review grid's first load). */
@@ -155,10 +158,8 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
     const createdAt = now();
     jobId = `rb${createdAt.toString(36)}`;
     const write = async (out: ChunkOutput): Promise<number> => {
-      const { packs, drafts } = chunkPacks(out.proposals, { jobId, authorId, createdAt, writeBatch });
-      if (drafts === 0) return 0;
-      const res = await draftPacksOf(db).bulkInsert(packs);
-      if (res.error.length > 0) throw new Error(`could not save ${res.error.length} draft packs: ${res.error[0]!.status}`);
+      const { drafts, ...packed } = chunkPacks(out.proposals, { jobId, authorId, createdAt, writeBatch });
+      if (drafts > 0) await insertPackedDrafts(db, packed);
       return drafts;
     };
     act().rebalanceJobUpdate({ status: 'running', message: '' });
@@ -168,7 +169,7 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
         ? { loadLots: (chunk: readonly Account[]) => loadLots(db, chunk), write }
         // Drafts a worker saves reach this RxDB only as another instance's writes: multi-instance databases only.
         : { lotStore: lotStoreOf(db), lotChanges: () => lotChanges,
-          ...(db.multiInstance ? { save: { store: draftPackStoreOf(db), jobId, authorId, createdAt, writeBatch } } : { write }) }),
+          ...(db.multiInstance ? { save: { ...draftStoresOf(db), jobId, authorId, createdAt, writeBatch } } : { write }) }),
       // The rows themselves reach the grid from RxDB's change events (see rebalance-controller.ts).
       onChunk: (out, progress) => {
         proposals += out.saved ?? 0;
