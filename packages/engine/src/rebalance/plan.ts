@@ -26,7 +26,10 @@ export interface Plan {
   why: string[];
 }
 
-const pp = (x: number): string => `${x >= 0 ? '+' : '−'}${(Math.abs(x) * 100).toFixed(1)}pp`;
+// Explanations use Latin-1 characters only ('-', not the typographic minus): V8 stores a string with any other
+// character at two bytes per character, so one '−' doubled the size of every draft's JSON (stringified, stored in
+// IndexedDB and parsed again) and of every proposal replicated to the server.
+const pp = (x: number): string => `${x >= 0 ? '+' : '-'}${(Math.abs(x) * 100).toFixed(1)}pp`;
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 export function describeDrift(b: Bucket, weight: number): string {
