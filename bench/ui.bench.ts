@@ -11,7 +11,8 @@
 // same run for each main-thread task's thread CPU time, which a loaded machine does not stretch (longestTaskCpuMs,
 // tasksOver50CpuMs, mainThreadCpuSec; on by default with --smoke and with --trace). Off by default at full size:
 // Chromium's tracing service and this process parsing the trace took 0.5–1 core of the 2, stretching the very
-// wall times the target is about (and a worker's busy IndexedDB phase filled one 20 s segment past 512 MB). --profile DIR also writes V8 CPU profiles of the mount and the bulk run and a
+// wall times the target is about (and a worker's busy IndexedDB phase filled one 20 s segment past 512 MB). --profile DIR also writes V8 CPU profiles of the mount and the bulk run (the page's main thread, and each
+// rebalance worker: ui-bulk-worker-K.cpuprofile) and a
 // detailed trace, with a self/inclusive-time summary on stderr. --trace FILE writes detailed DevTools traces of the
 // bulk run (devtools.timeline categories; 20 s segments: FILE, then FILE-2.json, …) and prints
 // on stderr every task over 50 ms of CPU split into script / style / layout / paint / GC with its heaviest parts
@@ -32,7 +33,7 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import react from '@vitejs/plugin-react';
 import { serveRenderer } from '../apps/desktop/src/main/renderer-server.ts';
-import { recordMainThread, startCpuProfile, type Profiler } from './ui/main-thread.ts';
+import { recordMainThread, startCpuProfile, startWorkerCpuProfiles, type Profiler } from './ui/main-thread.ts';
 import { browserPid, coresByThread, sampleThreads } from './ui/thread-cpu.ts';
 import { attribute, combine, formatAttribution, type Attribution } from './ui/trace-attribution.ts';
 
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     // Who holds the cores during the run: CPU per Chromium thread (Linux /proc; nothing elsewhere).
     const chromiumPid = browserPid(userDataDir);
     const threadsBefore = chromiumPid ? sampleThreads(chromiumPid) : [];
+    const workerProfiler = profileDir ? await startWorkerCpuProfiles(page) : null;
     const bulkStart = performance.now();
     const bulk = await page.evaluate(() => (window as any).bench.bulk()) as
       { seconds: number; longestTaskMs: number; longTasks: number; proposals: number; accounts: number; status: string; message: string; scrolls: number;
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
     if (threadCores.length > 0) log(`ui: cores during the bulk run, by Chromium thread: ${threadCores.map((t) => `${t.name} ${t.cores.toFixed(2)}`).join(', ')}`);
     const cpu = await recorder?.stop();
     if (profiler) log(await profiler.stop(join(profileDir!, 'ui-bulk.cpuprofile')));
+    if (workerProfiler) log(await workerProfiler.stop(join(profileDir!, 'ui-bulk-worker.cpuprofile')));
     if (tracePath) log(formatAttribution(combine(segments)));
     if (bulk.status !== 'done') throw new Error(`bulk rebalance ended '${bulk.status}': ${bulk.message}`);
     // The grid applies row transactions in batches (asyncTransactionWaitMillis): give the last batch time to land.

@@ -161,6 +161,54 @@ export async function startCpuProfile(page: Page): Promise<Profiler> {
   };
 }
 
+/**
+ * Starts V8 CPU profiles of the page's dedicated workers (the rebalance pool) as they attach; `stop` writes each
+ * (`file` with `-<k>` before .cpuprofile) and returns their summaries. Workers are reached through the page's
+ * session with CDP's target messages (Playwright opens sessions for pages only).
+ */
+export async function startWorkerCpuProfiles(page: Page): Promise<Profiler> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  let lastId = 0;
+  const pending = new Map<number, (r: { result?: unknown; error?: { message: string } }) => void>();
+  const workers: Array<{ sessionId: string; url: string; started: Promise<unknown> }> = [];
+  cdp.on('Target.receivedMessageFromTarget', (ev: { message: string }) => {
+    const m = JSON.parse(ev.message) as { id?: number; result?: unknown; error?: { message: string } };
+    if (m.id !== undefined) { pending.get(m.id)?.(m); pending.delete(m.id); }
+  });
+  const send = (sessionId: string, method: string, params: object = {}) => new Promise<{ result?: unknown; error?: { message: string } }>((resolve) => {
+    const id = ++lastId;
+    pending.set(id, resolve);
+    // A worker that has ended (the pool ends its workers after a job) has no session any more.
+    cdp.send('Target.sendMessageToTarget' as never, { sessionId, message: JSON.stringify({ id, method, params }) } as never)
+      .catch((e: Error) => { pending.delete(id); resolve({ error: { message: e.message } }); });
+  });
+  cdp.on('Target.attachedToTarget', (ev: { sessionId: string; targetInfo: { type: string; url: string } }) => {
+    if (ev.targetInfo.type !== 'worker') return;
+    const started = (async () => {
+      await send(ev.sessionId, 'Profiler.enable');
+      await send(ev.sessionId, 'Profiler.setSamplingInterval', { interval: 250 });
+      await send(ev.sessionId, 'Profiler.start');
+    })();
+    workers.push({ sessionId: ev.sessionId, url: ev.targetInfo.url, started });
+  });
+  await cdp.send('Target.setAutoAttach' as never, { autoAttach: true, waitForDebuggerOnStart: false, flatten: false } as never);
+  return {
+    async stop(file) {
+      const out: string[] = [];
+      for (const [k, w] of workers.entries()) {
+        await w.started;
+        const { result, error } = await send(w.sessionId, 'Profiler.stop');
+        const profile = (result as { profile?: CpuProfile } | undefined)?.profile;
+        if (!profile) { out.push(`worker ${w.url}: no profile (${error?.message ?? 'none'})`); continue; }
+        writeFileSync(file.replace(/(\.cpuprofile)?$/, `-${k}.cpuprofile`), JSON.stringify(profile));
+        out.push(`worker ${w.url.split('/').pop()}:`, summarizeProfile(profile));
+      }
+      await cdp.detach();
+      return out.length ? out.join('\n') : 'no worker attached';
+    },
+  };
+}
+
 /** The call frames with the most self time, the same grouped by script, and the frames with the most inclusive time. */
 export function summarizeProfile(p: CpuProfile): string {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
