@@ -86,7 +86,7 @@ export const draftBodySchema: RxJsonSchema<DraftBody> = {
   additionalProperties: false,
 };
 
-type PackV1 = Omit<DraftPack, 'listings'> & { listings: ProposalListing[]; draftsJson: string };
+type PackV1 = DraftPack & { draftsJson: string };
 
 /**
  * Version 0 held the drafts as objects (`drafts: Proposal[]`); version 1 held them as JSON in the pack. Version 2

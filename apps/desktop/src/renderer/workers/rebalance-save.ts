@@ -1,7 +1,7 @@
 // Saving a bulk job's drafts inside the rebalance worker that computed them, straight into the book's RxDB storage
-// (the same IndexedDB database the UI's RxDB reads), so the UI thread neither builds the full proposals (~3 KB
-// each with trades and reasons; a pack brings them as one JSON string) nor runs RxDB's write path for them: measured with the Long Animation Frames API
-// during the ui bench, that path's IndexedDB callbacks on the UI thread were 50–106 ms tasks while the grid
+// (the same IndexedDB database the UI's RxDB reads), so the UI thread neither builds nor receives the full proposals
+// (~3 KB each with trades and reasons) nor runs RxDB's write path for them: measured with the Long Animation Frames
+// API during the ui bench, that path's IndexedDB callbacks on the UI thread were 50–106 ms tasks while the grid
 // scrolled. They are saved as draft packs (db/draft-packs.ts: a chunk's drafts in a few documents, not one
 // document each). The packs' storage instance is opened with multiInstance, so each write is broadcast
 // (BroadcastChannel) like a write from another tab: the UI's RxDB collection emits it as change events, which bring

@@ -87,9 +87,10 @@ export async function loadLots(db: BookDatabase, accounts: readonly Account[], h
 
 /**
  * Chunk and pack sizes of the UI's job, set by the main thread's budget (no task over 50 ms): each pack of
- * `UI_WRITE_BATCH` drafts reaches this thread in one change-event message (their listings, and the full drafts,
- * ~3 KB each with trades and reasons, as one JSON string), deserialized in one task; with `lotsReadBy: 'ui'` a chunk's result arrives in ONE message
- * too (1,000 accounts ≈ 3 MB) and its bulkInsert serializes the packs into IndexedDB in one task. Smaller chunks
+ * `UI_WRITE_BATCH` drafts reaches this thread in one change-event message (their listings; the full drafts, ~3 KB
+ * each, stay in the bodies the worker writes unheard), deserialized in one task; with `lotsReadBy: 'ui'` a chunk's
+ * result arrives in ONE message too (1,000 accounts ≈ 3 MB) and its bulkInsert serializes the packs and bodies into
+ * IndexedDB in one task. Smaller chunks
  * also make progress and cancel finer.
  */
 export const UI_CHUNK_ACCOUNTS = 200;
