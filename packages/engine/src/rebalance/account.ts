@@ -4,7 +4,7 @@
 import { isTaxAdvantaged, type Account, type Model, type Proposal, type Trade } from '@aw/domain';
 import { bucketize, driftOf, isOutOfBand, type AccountBook, type Bucket, type DriftRow } from './drift.ts';
 import type { HouseholdState } from './context.ts';
-import { money } from './format.ts';
+import { money, pp } from './format.ts';
 import { describeDrift, planAccount, type Plan } from './plan.ts';
 import { estimateTaxCents } from './tax-rates.ts';
 import { buyBucket, sellBucket } from './trades.ts';
@@ -150,13 +150,12 @@ export function finishAccount(run: AccountRun, state: HouseholdState): AccountRe
   const sellCents = run.sells.reduce((s, t) => s + t.amountCents, 0);
   const buyCents = run.buys.reduce((s, t) => s + t.amountCents, 0);
   const out = drift.filter((d) => d.outOfBandBefore).sort((a, b) => Math.abs(b.weightBefore - b.targetWeight) - Math.abs(a.weightBefore - a.targetWeight));
-  // Latin-1 only (see plan.ts): '-' and '...'.
-  const driftText = out.slice(0, 3).map((d) => `${d.key} ${d.weightBefore >= d.targetWeight ? '+' : '-'}${(Math.abs(d.weightBefore - d.targetWeight) * 100).toFixed(1)}pp`).join(', ');
+  const driftText = out.slice(0, 3).map((d) => `${d.key} ${pp(d.weightBefore - d.targetWeight)}`).join(', ');
   let reason: string;
   if (!run.model) reason = 'No model: not rebalanced.';
   else if (!plan?.triggered) reason = V > 0 ? 'All positions are within their bands.' : 'The account has no value to rebalance.';
   else if (trades.length === 0) reason = out.length ? `Out of band (${driftText}) but no trade is possible; see warnings.` : 'Cash below its reserve but no trade is possible; see warnings.';
-  else reason = out.length ? `${out.length} position(s) out of band (${driftText}${out.length > 3 ? ', ...' : ''}): rebalance ${state.opts.goal === 'target' ? 'to target' : 'into the bands'}.` : 'Raise cash to the reserve.';
+  else reason = out.length ? `${out.length} position(s) out of band (${driftText}${out.length > 3 ? ', ...' /* Latin-1, as pp() */ : ''}): rebalance ${state.opts.goal === 'target' ? 'to target' : 'into the bands'}.` : 'Raise cash to the reserve.';
   return {
     teamId: account.teamId, householdId: account.householdId, accountId: account.id, modelId: account.modelId, reason, trades,
     accountRevision: account.accountRevision,

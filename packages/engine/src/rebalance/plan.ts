@@ -8,7 +8,7 @@
 //    bottom of their band, then to their held-away floor. When they leave cash above its band: the excess buys
 //    underweight buckets up to their targets.
 // Units: integer-ish cents as floats (rounded when shares are chosen); weights fractions of the account value.
-import { money } from './format.ts';
+import { money, pp } from './format.ts';
 import { isOutOfBand, type Bucket } from './drift.ts';
 import { chooseBuySymbol, type HouseholdState } from './context.ts';
 
@@ -26,10 +26,6 @@ export interface Plan {
   why: string[];
 }
 
-// Explanations use Latin-1 characters only ('-', not the typographic minus): V8 stores a string with any other
-// character at two bytes per character, so one '−' doubled the size of every draft's JSON (stringified, stored in
-// IndexedDB and parsed again) and of every proposal replicated to the server.
-const pp = (x: number): string => `${x >= 0 ? '+' : '-'}${(Math.abs(x) * 100).toFixed(1)}pp`;
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 export function describeDrift(b: Bucket, weight: number): string {
