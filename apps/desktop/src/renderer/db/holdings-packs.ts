@@ -355,15 +355,15 @@ async function readPacked(s: PackState, scope: ReadScope, steps?: Record<string,
   }
   if (changes.size > CHANGES_SOFT) pass();
   const t0 = steps ? performance.now() : 0;
+  const households = 'householdIds' in scope ? new Set(scope.householdIds) : null;
+  const inScope = 'accountId' in scope ? (l: TaxLot) => l.accountId === scope.accountId
+    : households ? (l: TaxLot) => households.has(l.householdId) : (l: TaxLot) => l.householdId === (scope as { householdId: string }).householdId;
   // The changed lots of the scope, by the group they belong in (a household of a `householdIds` scope, else the one).
   const keys = 'householdIds' in scope ? scope.householdIds : [''];
-  const groupOf = 'householdIds' in scope ? (l: TaxLot) => l.householdId : () => '';
-  const inScope = 'accountId' in scope ? (l: TaxLot) => l.accountId === scope.accountId
-    : 'householdId' in scope ? (l: TaxLot) => l.householdId === scope.householdId : () => true;
-  const wanted = new Set(keys);
+  const groupOf = households ? (l: TaxLot) => l.householdId : () => '';
   const added = new Map<string, TaxLot[]>();
   for (const { lot } of changes.values()) {
-    if (!lot || !inScope(lot) || !wanted.has(groupOf(lot))) continue;
+    if (!lot || !inScope(lot)) continue;
     const list = added.get(groupOf(lot));
     if (list) list.push(lot); else added.set(groupOf(lot), [lot]);
   }
