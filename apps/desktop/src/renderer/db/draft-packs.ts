@@ -150,12 +150,16 @@ const collectionOf = <T>(db: BookDatabase, name: string): RxCollection<T> => {
 export const draftPacksOf = (db: BookDatabase): RxCollection<DraftPack> => collectionOf(db, DRAFT_PACKS);
 export const draftBodiesOf = (db: BookDatabase): RxCollection<DraftBody> => collectionOf(db, DRAFT_BODIES);
 
+/** Inserts `docs` in one write; throws if any is refused. */
+async function insertAll<T>(c: RxCollection<T>, docs: T[]): Promise<void> {
+  const res = await c.bulkInsert(docs);
+  if (res.error.length > 0) throw new Error(`could not save ${res.error.length} ${c.name} documents: ${res.error[0]!.status}`);
+}
+
 /** Stores packed drafts as the UI thread does (bodies first, so a listed draft always has its body). */
 export async function insertPackedDrafts(db: BookDatabase, { packs, bodies }: PackedDrafts): Promise<void> {
-  for (const [c, docs] of [[draftBodiesOf(db), bodies], [draftPacksOf(db), packs]] as const) {
-    const res = await (c as RxCollection<unknown>).bulkInsert(docs as unknown[]);
-    if (res.error.length > 0) throw new Error(`could not save ${res.error.length} ${c.name} documents: ${res.error[0]!.status}`);
-  }
+  await insertAll(draftBodiesOf(db), bodies);
+  await insertAll(draftPacksOf(db), packs);
 }
 
 const packsOfJobs = async (db: BookDatabase, jobIds: readonly string[]): Promise<DraftPack[]> =>
