@@ -109,7 +109,7 @@ async function setup(households: number, proposals: number, keep: boolean):
 const countText = () => document.querySelector('[data-testid="review-count"]')?.textContent ?? '';
 
 /** Mounts the screen; `workers`: the rebalance pool size (default: the app's). */
-async function mount(expected: number, workers?: number, writeBatch?: number): Promise<{ firstPaintMs: number; allRowsMs: number }> {
+async function mount(expected: number, workers?: number, writeBatch?: number): Promise<{ firstPaintMs: number; allRowsMs: number; rowWork: string }> {
   store = createAppStore();
   store.getState().setHouseholds(book.households);
   store.getState().setAccounts(book.accounts);
@@ -132,7 +132,8 @@ async function mount(expected: number, workers?: number, writeBatch?: number): P
     const check = () => (countText().startsWith(want) ? resolve() : setTimeout(check, 20));
     check();
   });
-  return { firstPaintMs, allRowsMs: performance.now() - t0 };
+  const rowWork = document.querySelector<HTMLElement>('[data-testid="review-grid"] [data-row-work]')?.dataset['rowWork'] ?? 'missing';
+  return { firstPaintMs, allRowsMs: performance.now() - t0, rowWork };
 }
 
 function scroller(): HTMLElement | null {

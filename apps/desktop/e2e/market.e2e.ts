@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { login } from '@aw/sync-client';
 import { money, price } from '../src/renderer/grid/format.ts';
 import { expectedBook } from './expected-book.ts';
+import { scrollGrid } from './grid-scroll.ts';
 import { isMain, runStandalone, withDemoSession, type E2eOptions } from './standalone.ts';
 
 function expectEqual<T>(actual: T, expected: T, what: string): void {
@@ -22,17 +23,6 @@ const text = async (page: Page, testId: string) => (await page.getByTestId(testI
 /** Symbols of the holdings rows Chromium renders now (the pinned symbol column's cells). */
 const renderedSymbols = (page: Page) => page.$$eval('[data-testid="holdings-grid"] .ag-row .ag-cell[col-id="symbol"]',
   (cells) => [...new Set(cells.map((c) => c.textContent?.trim() ?? ''))].sort());
-/** Scrolls the holdings grid's vertical scroller (found by its overflow: AG Grid's class names change by version). */
-const scrollHoldings = (page: Page, to: 'top' | 'bottom') => page.evaluate((where) => {
-  for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-testid="holdings-grid"] *'))) {
-    const oy = getComputedStyle(el).overflowY;
-    if ((oy === 'auto' || oy === 'scroll') && el.scrollHeight > el.clientHeight + 20) {
-      el.scrollTop = where === 'top' ? 0 : el.scrollHeight;
-      return true;
-    }
-  }
-  throw new Error('no scrollable holdings viewport');
-}, to);
 const streamedSymbols = async (page: Page) =>
   ((await page.getByTestId('live-status').getAttribute('data-streamed')) ?? '').split(',').filter(Boolean).sort();
 
@@ -44,7 +34,7 @@ async function scrollUntilRowsChange(page: Page, to: 'top' | 'bottom', from: str
   const deadline = Date.now() + timeoutMs;
   let shown = from;
   while (Date.now() < deadline) {
-    await scrollHoldings(page, to);
+    await scrollGrid(page, 'holdings-grid', to);
     await page.waitForTimeout(250);
     shown = await renderedSymbols(page);
     if (shown.length > 0 && shown.join() !== from.join()) return;

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { DEMO_USERS, latestCloses } from '@aw/demo';
 import { prepareJobContext, rebalanceChunk, packChunk } from '@aw/engine/workers';
 import { expectedBook } from './expected-book.ts';
+import { scrollGrid } from './grid-scroll.ts';
 import { isMain, runStandalone, withDemoSession, type E2eOptions } from './standalone.ts';
 
 export type RebalanceE2eOptions = E2eOptions;
@@ -70,6 +71,19 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
       await shot(page, 'rebalance-01-job-done');
     });
     if (!ran) return;
+
+    await step('rebalance: the review grid builds its rows in tasks apart from its frames, and scrolling shows the rows there', async () => {
+      const rowWork = await page.$eval('[data-testid="review-grid"] [data-row-work]', (g) => (g as HTMLElement).dataset['rowWork']).catch(() => 'missing');
+      if (rowWork !== 'task') throw new Error(`review grid row work: ${rowWork} (AG Grid's internals changed? see grid/row-work.ts)`);
+      const last = proposals - 1;
+      if (last < 60) throw new Error(`only ${proposals} proposals: the test needs a grid that scrolls`);
+      await scrollGrid(page, 'review-grid', 'bottom');
+      await page.waitForFunction((i) => (document.querySelector(`[data-testid="review-grid"] .ag-row[row-index="${i}"] [col-id="account"]`)?.textContent ?? '').trim() !== '',
+        last, { timeout: 10_000 });
+      await scrollGrid(page, 'review-grid', 'top');
+      await page.waitForFunction(() => (document.querySelector('[data-testid="review-grid"] .ag-row[row-index="0"] [col-id="account"]')?.textContent ?? '').trim() !== '',
+        undefined, { timeout: 10_000 });
+    });
 
     await step('rebalance: grouping by model shows one summary row per model with all proposals', async () => {
       await page.getByTestId('group-by').selectOption('model');

@@ -16,11 +16,14 @@
 //   that brings a whole viewport of new rows (~35) shows their row boxes at once and their texts over the next
 //   frames, so no frame styles, lays out and paints more than a few rows' spans (the way AG Grid itself defers cell
 //   renderers). A row that leaves the viewport before its turn is never filled.
+// - AG Grid's row work for a scroll step runs in a task of its own, apart from the frame that renders it
+//   (grid/row-work.ts); `attach` marks the grid's host `data-row-work="task"`, or `"frame"` if that could not be set up.
 // Spans carry AG Grid's cell attributes (`col-id`, `role="gridcell"`), so tests and assistive tech find cells as
 // before, but a small class of their own (`rl-cell`, styled in rebalance.css) instead of `.ag-cell`, which brings
 // many theme rules to match and resolve for every span. The selection column's span holds the same plain checkbox
 // as grid/selection-column.ts (renderSelectionBox), handled by its delegated listener.
 import type { Column, GridApi, GridOptions, ICellRendererComp, ICellRendererParams } from 'ag-grid-community';
+import { rowWorkInTasks } from './row-work.ts';
 import { SELECTION_COL_ID, renderSelectionBox, type SelectionModel } from './selection-column.ts';
 
 /** How a column's span shows a row: its text and extra CSS classes. */
@@ -32,8 +35,11 @@ export interface LineCell<T> {
 export interface RowLines<T> {
   /** Grid options that make every row one line (spread into the grid's options). */
   readonly options: Pick<GridOptions<T>, 'isFullWidthRow' | 'embedFullWidthRows' | 'fullWidthCellRenderer' | 'rowClass'>;
-  /** Follows the grid's displayed columns (moves, resizes, hide/show); returns the cleanup. */
-  attach(api: GridApi<T>): () => void;
+  /**
+   * Follows the grid's displayed columns (moves, resizes, hide/show) and, from its first row on, runs its row work in
+   * tasks (marking `host`); returns the cleanup.
+   */
+  attach(api: GridApi<T>, host: HTMLElement): () => void;
 }
 
 interface Slot<T> { colId: string; base: string; cell: LineCell<T> | null }
@@ -142,6 +148,8 @@ export function rowLines<T extends { id: string }>(cells: Record<string, LineCel
   const waiting = new Map<Line, Waiting>();
   let frame = 0;
   let gridApi: GridApi<T> | null = null;
+  let gridHost: HTMLElement | null = null;
+  let undoRowWork: (() => void) | null | undefined;
   const fillSome = () => {
     frame = 0;
     if (!gridApi || gridApi.isDestroyed()) { waiting.clear(); return; }
@@ -159,6 +167,10 @@ export function rowLines<T extends { id: string }>(cells: Record<string, LineCel
     private built = false;
     init(p: ICellRendererParams<T>): void {
       gridApi = p.api;
+      if (undoRowWork === undefined && gridHost) {
+        undoRowWork = rowWorkInTasks(p.node);
+        gridHost.dataset['rowWork'] = undoRowWork ? 'task' : 'frame';
+      }
       if (slots.length === 0) {
         // The first line of the grid: lay out by its columns (attach() keeps up with later changes).
         layOut(p.api.getAllDisplayedColumns());
@@ -190,7 +202,8 @@ export function rowLines<T extends { id: string }>(cells: Record<string, LineCel
 
   return {
     options: { isFullWidthRow: () => true, embedFullWidthRows: false, fullWidthCellRenderer: Line, rowClass: scope },
-    attach(api) {
+    attach(api, host) {
+      gridHost = host;
       const update = () => {
         if (api.isDestroyed()) return;
         const columns = api.getAllDisplayedColumns();
@@ -207,6 +220,9 @@ export function rowLines<T extends { id: string }>(cells: Record<string, LineCel
         if (frame) cancelAnimationFrame(frame);
         frame = 0;
         waiting.clear();
+        undoRowWork?.();
+        undoRowWork = undefined;
+        gridHost = null;
       };
     },
   };

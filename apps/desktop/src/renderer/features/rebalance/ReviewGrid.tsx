@@ -140,7 +140,7 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
     a = createGrid(el, options);
     const api = a;
     const unbindBoxes = bindSelectionBoxes(el, selection);
-    const detachLines = lines.attach(api);
+    const detachLines = lines.attach(api, el);
     // The screen's filters changed: a new view from the top.
     const requery = () => {
       if (!view.setQuery({ filter: filterRef.current, columnFilters, sort })) return;
