@@ -1,4 +1,4 @@
-// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--cpu] [--settle S] [--write-batch N] [--control S] [--keep DIR [--port P]]
+// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--cpu] [--settle S] [--write-batch N] [--control S] [--no-yield] [--keep DIR [--port P]]
 // [--screenshot FILE]`: the review
 // screen in Debian Chromium (web mode, Playwright) on real IndexedDB (RxDB + Dexie), in a persistent browser profile
 // (a temp dir, removed after; incognito contexts have a small in-memory IndexedDB quota). The demo book (seed 42;
@@ -17,6 +17,7 @@
 // bulk run (devtools.timeline categories; 20 s segments: FILE, then FILE-2.json, …) and prints
 // on stderr every task over 50 ms of CPU split into script / style / layout / paint / GC with its heaviest parts
 // (ui/trace-attribution.ts). --workers N sets the rebalance pool size (default: the app's, cores − 1, at least 1).
+// --no-yield: the workers never rest for the scrolling (by default they do, as in the app: workers/pacer.ts).
 // --screenshot FILE saves a PNG of the mounted screen. --settle S waits S seconds before the bulk run (IndexedDB's
 // background work after the setup's writes); --write-batch N sets the job's drafts per pack (db/draft-packs.ts). --control S
 // first scrolls the same way for S seconds with no job running (controlLongTasks: what the grid alone costs here).
@@ -40,7 +41,7 @@ import { attribute, combine, formatAttribution, type Attribution } from './ui/tr
 const { values } = parseArgs({ options: {
   smoke: { type: 'boolean', default: false }, households: { type: 'string' }, proposals: { type: 'string' }, profile: { type: 'string' },
   keep: { type: 'string' }, port: { type: 'string' }, screenshot: { type: 'string' }, trace: { type: 'string' }, workers: { type: 'string' },
-  cpu: { type: 'boolean' }, settle: { type: 'string' }, 'write-batch': { type: 'string' }, control: { type: 'string' },
+  cpu: { type: 'boolean' }, settle: { type: 'string' }, 'write-batch': { type: 'string' }, control: { type: 'string' }, 'no-yield': { type: 'boolean', default: false },
 } });
 const households = Number(values.households ?? (values.smoke ? 100 : 2500));
 const proposals = Number(values.proposals ?? (values.smoke ? 5000 : 100_000));
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     let profiler: Profiler | null = profileDir ? await startCpuProfile(page) : null;
     const workers = values.workers ? Number(values.workers) : undefined;
     const writeBatch = values['write-batch'] ? Number(values['write-batch']) : undefined;
-    const paint = await page.evaluate(([n, w, b]) => (window as any).bench.mount(n, w, b), [data.proposals, workers, writeBatch] as const) as { firstPaintMs: number; allRowsMs: number; rowWork: string };
+    const paint = await page.evaluate(([n, w, b, y]) => (window as any).bench.mount(n, w, b, y), [data.proposals, workers, writeBatch, values['no-yield']] as const) as { firstPaintMs: number; allRowsMs: number; rowWork: string };
     if (profiler) log(await profiler.stop(join(profileDir!, 'ui-mount.cpuprofile')));
     if (values.screenshot) await page.screenshot({ path: resolve(values.screenshot) });
     profiler = profileDir ? await startCpuProfile(page) : null;
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
     const bulkStart = performance.now();
     const bulk = await page.evaluate(() => (window as any).bench.bulk()) as
       { seconds: number; longestTaskMs: number; longTasks: number; proposals: number; accounts: number; status: string; message: string; scrolls: number;
-        phases: string[]; workers: number };
+        phases: string[]; workers: number; restedMs: number };
     const threadCores = chromiumPid ? coresByThread(threadsBefore, sampleThreads(chromiumPid), (performance.now() - bulkStart) / 1000).slice(0, 6) : [];
     for (const p of bulk.phases) log(`ui: bulk ${p}`);
     if (threadCores.length > 0) log(`ui: cores during the bulk run, by Chromium thread: ${threadCores.map((t) => `${t.name} ${t.cores.toFixed(2)}`).join(', ')}`);
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
       ['bulk rebalance: accounts', bulk.accounts],
       ['bulk rebalance: proposals written', bulk.proposals],
       ['bulk rebalance (s)', r1(bulk.seconds)],
+      ['of which workers yielded to the scrolling (s)', r1(bulk.restedMs / 1000)],
       ['scroll steps during the run', bulk.scrolls],
       ['long tasks (> 50 ms) during the run', bulk.longTasks],
       ['longest main-thread task (ms)', r1(bulk.longestTaskMs)],
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
     for (const [k, v] of table) console.log(`${String(k).padEnd(48)}${String(v).padStart(12)}`);
     console.log(`target first paint < 1500 ms: ${paint.firstPaintMs < 1500 ? 'met' : 'MISSED'}; target no task > 50 ms: ${bulk.longTasks === 0 ? 'met' : 'MISSED'}`);
     console.log(JSON.stringify({ bench: 'ui', rows: data.proposals, firstPaintMs: r1(paint.firstPaintMs), longestTaskMs: r1(bulk.longestTaskMs),
-      bulkRebalanceSec: r1(bulk.seconds), allRowsMs: r1(paint.allRowsMs), rowWork: paint.rowWork, longTasks: bulk.longTasks, accounts: bulk.accounts, proposalsWritten: bulk.proposals,
+      bulkRebalanceSec: r1(bulk.seconds), allRowsMs: r1(paint.allRowsMs), rowWork: paint.rowWork, yieldedSec: r1(bulk.restedMs / 1000), longTasks: bulk.longTasks, accounts: bulk.accounts, proposalsWritten: bulk.proposals,
       ...(control ? { controlLongTasks: control.longTasks, controlLongestTaskMs: r1(control.longestTaskMs) } : {}),
       ...(cpu ? { longestTaskCpuMs: r1(cpu.longestTaskCpuMs), tasksOver50CpuMs: cpu.tasksOver50CpuMs, mainThreadCpuSec: r1(cpu.cpuSec) } : {}),
       ...(threadCores.length > 0 ? { threadCores: Object.fromEntries(threadCores.map((t) => [t.name, Math.round(t.cores * 100) / 100])) } : {}),

@@ -108,13 +108,14 @@ async function setup(households: number, proposals: number, keep: boolean):
 
 const countText = () => document.querySelector('[data-testid="review-count"]')?.textContent ?? '';
 
-/** Mounts the screen; `workers`: the rebalance pool size (default: the app's). */
-async function mount(expected: number, workers?: number, writeBatch?: number): Promise<{ firstPaintMs: number; allRowsMs: number; rowWork: string }> {
+/** Mounts the screen; `workers`: the rebalance pool size (default: the app's); `noYield`: workers never yield to the scrolling. */
+async function mount(expected: number, workers?: number, writeBatch?: number, noYield = false): Promise<{ firstPaintMs: number; allRowsMs: number; rowWork: string }> {
   store = createAppStore();
   store.getState().setHouseholds(book.households);
   store.getState().setAccounts(book.accounts);
   store.getState().setModels(book.models);
-  controller = createRebalanceController({ db, store, writeBatch, ...(workers ? { runner: createRebalanceRunner({ size: workers }) } : {}) });
+  const custom = workers || noYield;
+  controller = createRebalanceController({ db, store, writeBatch, ...(custom ? { runner: createRebalanceRunner({ size: workers, ...(noYield ? { userActivity: null } : {}) }) } : {}) });
   const t0 = performance.now();
   createRoot(document.getElementById('root')!).render(
     <StoreProvider store={store}>
@@ -215,7 +216,7 @@ async function scrollOnly(seconds: number): Promise<{ longestTaskMs: number; lon
 }
 
 async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTasks: number; proposals: number; accounts: number;
-  status: string; message: string; scrolls: number; phases: string[]; workers: number }> {
+  status: string; message: string; scrolls: number; phases: string[]; workers: number; restedMs: number }> {
   const watch = watchLongTasks();
   const scrolling = startScrolling();
   const t0 = performance.now();
@@ -247,7 +248,7 @@ async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTas
   }
   phases.push(`long tasks per 5 s: ${Array.from(perSlice, (n) => n ?? 0).join(' ')}; long animation frames: ${watch.frames.length}`);
   return { seconds, ...longTaskFigures(tasks), proposals: result.proposals, accounts: result.accounts, status: result.status, message: result.message,
-    scrolls, phases, workers: store.getState().rebalance.job.workers };
+    scrolls, phases, workers: store.getState().rebalance.job.workers, restedMs: result.restedMs ?? 0 };
 }
 
 Object.assign(window, { bench: { setup, mount, scrollOnly, bulk } });

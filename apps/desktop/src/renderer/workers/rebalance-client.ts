@@ -4,6 +4,7 @@
 // `lotStore` the worker reads the chunk's lots from the book's storage itself (the UI thread never touches them)
 // and, with `save`, writes the chunk's drafts there too (only a count comes back); with `loadLots` the caller reads
 // the lots, they travel packed in transferable typed arrays, and `write` saves the proposals on this thread.
+// While the user scrolls or types, each worker rests after a chunk as long as the chunk ran (workers/pacer.ts).
 // Progress, ETA and cancel come from runJob; cancelling terminates the workers (the only way to stop CPU-bound
 // work) and the next job starts fresh. The UI thread never computes a rebalance. `readProposals` streams
 // the book's proposals to the review grid as slim listings, read by one more worker of the same kind (its
@@ -15,6 +16,8 @@ import {
   chunkByGroup, createWorkerPool, JobCancelledError, packChunk, runJob,
   type ChunkOutput, type JobSummary, type RebalanceChunk, type RebalanceJobContext, type WorkerPool,
 } from '@aw/engine/workers';
+import { watchUserActivity, type UserActivity } from '../app/user-activity.ts';
+import { createPacer, type Pacer } from './pacer.ts';
 import { abortable } from './pool.ts';
 import type { AccountsChunk, JobProgress, LotStoreRef, ProposalListing, ProposalSaveRef, ProposalStoreRef, RebalanceWorkerApi, SavedChunkOutput } from './rebalance-types.ts';
 
@@ -54,9 +57,12 @@ export interface ReadProposalsOptions {
   signal?: AbortSignal;
 }
 
+/** A job's summary and how long its workers rested while the user was busy (ms, summed over workers). */
+export type BulkJobSummary = JobSummary & { restedMs: number };
+
 export interface RebalanceRunner {
   readonly size: number;
-  run(input: BulkRebalanceInput): Promise<JobSummary>;
+  run(input: BulkRebalanceInput): Promise<BulkJobSummary>;
   /**
    * Reads every live proposal of the store with an id after `afterId` ('' = all) in id order, calling `onPage`
    * with each page; resolves with the count read. Aborting stops it (resolves with the count so far).
@@ -81,6 +87,7 @@ interface Task {
   context: RebalanceJobContext;
   lotStore?: LotStoreRef;
   save?: ProposalSaveRef;
+  pacer: Pacer | null;
   work: { packed: RebalanceChunk; transfer: ArrayBuffer[] } | { accounts: AccountsChunk };
 }
 
@@ -98,11 +105,17 @@ export function groupByHousehold(accounts: readonly Account[]): Account[] {
   return [...groups.values()].flat();
 }
 
-export function createRebalanceRunner(opts: { size?: number; createWorker?: () => Worker } = {}): RebalanceRunner {
+/**
+ * `userActivity`: watches the user during a job, whom the workers yield to (default: this window's input; null: never
+ * yield).
+ */
+export function createRebalanceRunner(opts: { size?: number; createWorker?: () => Worker; userActivity?: (() => UserActivity) | null } = {}): RebalanceRunner {
   // One core stays with the UI thread (cores − 1 workers, at least one): on 2 cores, two busy workers stretch every
   // UI task two- to threefold, and the job is bound by reading and writing, not by computing.
   const cores = (typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 2) || 2;
   const size = Math.max(1, opts.size ?? cores - 1);
+  const userActivity = opts.userActivity !== undefined ? opts.userActivity
+    : typeof window !== 'undefined' ? () => watchUserActivity(window) : null;
   const createWorker = opts.createWorker
     ?? (() => new Worker(new URL('./rebalance.worker.ts', import.meta.url), { type: 'module', name: 'rebalance' }));
   let pool: WorkerPool<Task, SavedChunkOutput> | null = null;
@@ -112,14 +125,21 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
       const worker = createWorker();
       const remote = Comlink.wrap<RebalanceWorkerApi>(worker);
       let initialized = -1;
+      const self = {};
       return {
         async run(task) {
           if (initialized !== task.version) {
             await remote.init(task.context, task.lotStore);
             initialized = task.version;
           }
-          if ('accounts' in task.work) return remote.runAccounts(task.work.accounts, task.save);
-          return remote.run(Comlink.transfer(task.work.packed, task.work.transfer));
+          await task.pacer?.rest(self);
+          const t0 = performance.now();
+          try {
+            if ('accounts' in task.work) return await remote.runAccounts(task.work.accounts, task.save);
+            return await remote.run(Comlink.transfer(task.work.packed, task.work.transfer));
+          } finally {
+            task.pacer?.ran(self, performance.now() - t0);
+          }
         },
         terminate() {
           remote[Comlink.releaseProxy]();
@@ -161,8 +181,11 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
       const p = getPool();
       const onAbort = () => kill();
       input.signal?.addEventListener('abort', onAbort, { once: true });
+      const activity = userActivity?.() ?? null;
+      // A cancel ends a rest at once.
+      const pacer = activity ? createPacer({ busy: () => activity.busy() && !input.signal?.aborted }) : null;
       try {
-        return await runJob({
+        const summary = await runJob({
           // One chunk more than workers: the next chunk is queued while one computes (and, with `write`, while the last
           // one is written on the UI thread).
           chunks: ranges, sizeOf: (r) => r.end - r.start, concurrency: p.size + 1, signal: input.signal,
@@ -184,14 +207,16 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
               const { chunk, transfer } = packChunk(hh, slice, (id) => byAccount.get(id) ?? []);
               work = { packed: chunk, transfer };
             }
-            const out = await p.run({ version: jobVersion, context: input.context, lotStore, save, work });
+            const out = await p.run({ version: jobVersion, context: input.context, lotStore, save, pacer, work });
             if (input.signal?.aborted) throw new JobCancelledError({ chunksDone: 0, chunksTotal: ranges.length, itemsDone: 0, itemsTotal: accounts.length, elapsedMs: 0, etaMs: NaN });
             if (!save) out.saved = await write!(out);
             return out;
           },
           onResult: (out, _i, progress) => input.onChunk?.(out, progress),
         });
+        return { ...summary, restedMs: pacer?.restedMs ?? 0 };
       } finally {
+        activity?.stop();
         input.signal?.removeEventListener('abort', onAbort);
       }
     },

@@ -14,6 +14,7 @@ import { DRAFT_PACKS, draftBodiesOf, draftPacksOf, draftsOfBody, readAllPacks, t
 import { createAppStore, type AppStore } from '../../stores/app-store.ts';
 import { openTestDb, smallBook } from '../../test-support.ts';
 import { createRebalanceRunner, type RebalanceRunner } from '../../workers/rebalance-client.ts';
+import type { UserActivity } from '../../app/user-activity.ts';
 import { createRebalanceService } from '../../workers/rebalance-service.ts';
 import { createRebalanceController } from './rebalance-controller.ts';
 import { jobContext, proposalStoreOf, runBulkRebalance, selectAccounts } from './rebalance-job.ts';
@@ -50,10 +51,11 @@ async function storedDrafts(db: BookDatabase): Promise<Proposal[]> {
   });
 }
 
-/** `writes`: the workers' writes of draft packs. */
-function inProcessRunner(size = 2, writes: PackWrite[] = []): RebalanceRunner {
+/** `writes`: the workers' writes of draft packs; `userActivity`: whom the workers yield to (none by default in Node). */
+function inProcessRunner(size = 2, writes: PackWrite[] = [], userActivity?: () => UserActivity): RebalanceRunner {
   return createRebalanceRunner({
     size,
+    userActivity,
     createWorker: () => {
       const { port1, port2 } = new MessageChannel();
       Comlink.expose(createRebalanceService({ storage: () => recordingStorage(writes) }), port2);
@@ -139,6 +141,36 @@ describe('bulk rebalance job', () => {
     const [a, b] = [...byRun.values()];
     expect(a!.size).toBeGreaterThan(0);
     expect([...a!.entries()].sort()).toEqual([...b!.entries()].sort());
+  });
+
+  it('yields to a busy user: each worker rests between its chunks, the job says so, and the proposals are the same', async () => {
+    const { db, store } = await setup(8);
+    const watching: boolean[] = [];
+    const busyUser = (): UserActivity => {
+      const i = watching.push(true) - 1;
+      return { busy: () => true, stop: () => { watching[i] = false; } };
+    };
+    const paced = inProcessRunner(1, [], busyUser);
+    const free = inProcessRunner(1);
+    cleanups.unshift(() => { paced.terminate(); free.terminate(); });
+    const a = await runBulkRebalance({ db, store, runner: paced, chunkAccounts: 4, now: () => 1 }, { kind: 'drifted' }, new AbortController().signal);
+    const b = await runBulkRebalance({ db, store, runner: free, chunkAccounts: 4, now: () => 2 }, { kind: 'drifted' }, new AbortController().signal);
+    expect(a.status).toBe('done');
+    expect(store.getState().rebalance.job.chunksTotal).toBeGreaterThan(2);
+    // A rest after every chunk but the first, as long as the chunk ran (under a millisecond each is possible here).
+    expect(a.restedMs).toBeGreaterThan(0);
+    expect(b.restedMs).toBe(0);
+    expect(watching).toEqual([false]); // watched during its job only
+    expect(store.getState().rebalance.job.message).not.toContain('yielding');
+    const docs = await storedDrafts(db);
+    const run = (t: number) => docs.filter((p) => p.createdAt === t).map((p) => [p.accountId, JSON.stringify(p.trades)]).sort();
+    expect(run(1).length).toBe(a.proposals);
+    expect(run(1)).toEqual(run(2));
+    // A job that yielded half a second or more says so when done (per worker: 2 workers resting 6.1 s each).
+    const rested: RebalanceRunner = { ...free, size: 2, run: async (input) => ({ ...(await free.run(input)), restedMs: 12_200 }) };
+    const c = await runBulkRebalance({ db, store, runner: rested, chunkAccounts: 4, now: () => 3 }, { kind: 'drifted' }, new AbortController().signal);
+    expect(c.restedMs).toBe(6100);
+    expect(store.getState().rebalance.job.message).toMatch(/^\d+ proposals from \d+ accounts in [\d.]+ s, 6\.1 s of it yielding to your scrolling and typing$/);
   });
 
   it('makes the same proposals whether the workers or the UI thread read the lots and save them, in batches', async () => {

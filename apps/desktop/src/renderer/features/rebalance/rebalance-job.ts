@@ -130,7 +130,8 @@ export function proposalStoreOf(db: BookDatabase): ProposalStoreRef {
   return { databaseName: db.name, collectionName: db.proposals.name, schema: db.proposals.schema.jsonSchema };
 }
 
-export interface BulkJobResult { status: 'done' | 'cancelled' | 'error'; proposals: number; accounts: number; seconds: number; message: string }
+/** `restedMs`: how long each worker yielded to the user on average (workers/pacer.ts). */
+export interface BulkJobResult { status: 'done' | 'cancelled' | 'error'; proposals: number; accounts: number; seconds: number; message: string; restedMs?: number }
 
 /** Runs one bulk job; the caller's AbortController cancels it. Never throws: the outcome is in the store and the result. */
 export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, signal: AbortSignal): Promise<BulkJobResult> {
@@ -181,10 +182,14 @@ export async function runBulkRebalance(deps: BulkJobDeps, scope: AccountScope, s
       },
     });
     const seconds = (performance.now() - t0) / 1000;
+    // Why a job took longer than the last one: it gave way to the user's scrolling or typing.
+    // (Rests are summed over workers, which rest side by side: per worker on average.)
+    const restedMs = summary.restedMs / runner.size;
+    const yielded = restedMs >= 500 ? `, ${(restedMs / 1000).toFixed(1)} s of it yielding to your scrolling and typing` : '';
     act().rebalanceJobUpdate({ status: 'done', accountsDone: summary.itemsDone, chunksDone: summary.chunksDone, chunksTotal: summary.chunksTotal,
       elapsedMs: summary.elapsedMs, etaMs: 0,
-      message: `${proposals.toLocaleString('en-US')} proposals from ${accounts.length.toLocaleString('en-US')} accounts in ${seconds.toFixed(1)} s` });
-    return { status: 'done', proposals, accounts: accounts.length, seconds, message: '' };
+      message: `${proposals.toLocaleString('en-US')} proposals from ${accounts.length.toLocaleString('en-US')} accounts in ${seconds.toFixed(1)} s${yielded}` });
+    return { status: 'done', proposals, accounts: accounts.length, seconds, message: '', restedMs };
   } catch (err) {
     const seconds = (performance.now() - t0) / 1000;
     if (err instanceof JobCancelledError || signal.aborted) {
