@@ -125,20 +125,20 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
       const worker = createWorker();
       const remote = Comlink.wrap<RebalanceWorkerApi>(worker);
       let initialized = -1;
-      const self = {};
+      const slot = {}; // this worker, as the pacer knows it
       return {
         async run(task) {
           if (initialized !== task.version) {
             await remote.init(task.context, task.lotStore);
             initialized = task.version;
           }
-          await task.pacer?.rest(self);
+          await task.pacer?.rest(slot);
           const t0 = performance.now();
           try {
             if ('accounts' in task.work) return await remote.runAccounts(task.work.accounts, task.save);
             return await remote.run(Comlink.transfer(task.work.packed, task.work.transfer));
           } finally {
-            task.pacer?.ran(self, performance.now() - t0);
+            task.pacer?.ran(slot, performance.now() - t0);
           }
         },
         terminate() {
