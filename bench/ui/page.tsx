@@ -7,7 +7,7 @@
 // done, with seconds since the start) and every long task. Times in ms (performance.now).
 import { createRoot } from 'react-dom/client';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import type { RxStorageInstance } from 'rxdb';
+import type { RxCollection, RxStorageInstance } from 'rxdb';
 import { bookCollections, type Account, type Household, type Model, type Proposal } from '@aw/domain';
 import { openBookDb, type BookDatabase } from '../../apps/desktop/src/renderer/db/book-db.ts';
 import { draftBodiesOf, draftPacksOf } from '../../apps/desktop/src/renderer/db/draft-packs.ts';
@@ -63,16 +63,16 @@ async function setup(households: number, proposals: number, keep: boolean):
     await db.proposals.internalStorageInstance.cleanup(0);
     // (No RxDB count here: on 100,000 documents it walks a cursor too. The screen's count text checks the rows.)
     if ((await reader.page('old-~', 1)).listings.length > 0) throw new Error('proposals of an earlier run are still in the kept profile');
-    // The draft packs of earlier runs go too (a few dozen documents per run).
-    const packs = draftPacksOf(db);
-    const oldPacks = await packs.find().exec();
-    const oldDrafts = oldPacks.reduce((n, p) => n + p.listings.length, 0);
-    await packs.bulkRemove(oldPacks.map((p) => p.primary));
-    await packs.internalStorageInstance.cleanup(0);
-    // …and their bodies (the bodies of a worker ended mid-chunk have no pack: all of them go).
-    const bodies = draftBodiesOf(db);
-    await bodies.bulkRemove((await bodies.find().exec()).map((b) => b.primary));
-    await bodies.internalStorageInstance.cleanup(0);
+    // The draft packs of earlier runs go too (a few dozen documents per run), and every body (the bodies of a worker
+    // ended mid-chunk have no pack), tombstones included.
+    const removeAll = async <T,>(c: RxCollection<T>): Promise<T[]> => {
+      const docs = await c.find().exec();
+      await c.bulkRemove(docs.map((d) => d.primary));
+      await c.internalStorageInstance.cleanup(0);
+      return docs.map((d) => d.toJSON() as T);
+    };
+    const oldDrafts = (await removeAll(draftPacksOf(db))).reduce((n, p) => n + p.listings.length, 0);
+    await removeAll(draftBodiesOf(db));
     return { accounts: marker.accounts, lots: marker.lots, proposals: marker.proposals, reused: true, removed: extra.length + oldDrafts };
   }
   const pool = createWorkerPool<DemoApi>(() => new Worker(new URL('../../apps/desktop/src/renderer/workers/demo.worker.ts', import.meta.url), { type: 'module' }), { size: 1 });
