@@ -36,7 +36,7 @@ const inboxStatuses = (page: Page, ids: readonly string[]) => page.$$eval('[data
   }
   return out;
 }, [...ids]);
-const checkRow = (page: Page, grid: string, id: string) => page.locator(`[data-testid="${grid}"] .ag-row[row-id="${id}"] .ag-selection-checkbox input`).first().check();
+const checkRow = (page: Page, grid: string, id: string) => page.locator(`[data-testid="${grid}"] [row-id="${id}"] .ag-selection-checkbox input`).first().check();
 
 async function signIn(page: Page, username: string): Promise<void> {
   await page.getByTestId('login-username').fill(username);
@@ -62,9 +62,9 @@ export async function runApprovalsE2e(o: E2eOptions): Promise<void> {
       await page.getByTestId('job-scope').selectOption('drifted');
       await page.getByTestId('job-run').click();
       await page.waitForSelector('[data-testid="job-bar"][data-status="done"]', { timeout: 120_000 });
-      await page.waitForSelector(`[data-testid="review-grid"] .ag-row[row-index="${SUBMIT - 1}"]`);
+      await page.waitForSelector(`[data-testid="review-grid"] .row-line[row-index="${SUBMIT - 1}"]`);
       for (let i = 0; i < SUBMIT; i++) {
-        const row = page.locator(`[data-testid="review-grid"] .ag-row[row-index="${i}"]`).first();
+        const row = page.locator(`[data-testid="review-grid"] .row-line[row-index="${i}"]`).first();
         submitted.push((await row.getAttribute('row-id'))!);
       }
       submitted = [...new Set(submitted)];
@@ -81,7 +81,7 @@ export async function runApprovalsE2e(o: E2eOptions): Promise<void> {
     await step('approvals: alice re-runs the rebalance of one account and submits that proposal too', async () => {
       const first = submitted[0]!;
       const accountId = first.slice(first.indexOf('-') + 1);
-      const cell = (col: string) => page.locator(`[data-testid="review-grid"] .ag-row[row-id="${first}"] [col-id="${col}"]`).first().textContent().then((t) => t?.trim() ?? '');
+      const cell = (col: string) => page.locator(`[data-testid="review-grid"] .row-line[row-id="${first}"] [col-id="${col}"]`).first().textContent().then((t) => t?.trim() ?? '');
       const words = `${await cell('household')} ${await cell('account')}`;
       await page.getByTestId('job-scope').selectOption('search');
       await page.getByTestId('job-search').fill(accountId);
@@ -90,9 +90,9 @@ export async function runApprovalsE2e(o: E2eOptions): Promise<void> {
       await page.getByTestId('status-filter').selectOption('draft');
       await page.getByTestId('review-search').fill(words);
       // The drafts of this household's accounts with these words: the re-run proposal is the one of this account.
-      await page.waitForFunction((id) => Array.from(document.querySelectorAll('[data-testid="review-grid"] .ag-row[row-id]'))
+      await page.waitForFunction((id) => Array.from(document.querySelectorAll('[data-testid="review-grid"] .row-line[row-id]'))
         .some((r) => r.getAttribute('row-id')!.endsWith(`-${id}`)), accountId, { timeout: 10_000 });
-      const ids = await page.$$eval('[data-testid="review-grid"] .ag-row[row-id]', (rows) => rows.map((r) => r.getAttribute('row-id')!));
+      const ids = await page.$$eval('[data-testid="review-grid"] .row-line[row-id]', (rows) => rows.map((r) => r.getAttribute('row-id')!));
       again = ids.find((id) => id.endsWith(`-${accountId}`) && id !== first) ?? '';
       if (!again) throw new Error(`no re-run draft for ${accountId} among ${ids.join(', ')}`);
       await checkRow(page, 'review-grid', again);

@@ -36,7 +36,7 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
   const expected = expectedProposals(advisor.teamId);
   const sessionOptions = { context: { viewport: { width: 1600, height: 900 } } };
   const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
-  const rowCount = (page: Page) => page.$eval('[data-testid="review-grid"] [aria-rowcount]', (g) => Number(g.getAttribute('aria-rowcount')) - 1);
+  const rowCount = (page: Page) => page.$eval('[data-testid="review-grid"] .line-body[aria-rowcount]', (g) => Number(g.getAttribute('aria-rowcount')));
   await withDemoSession(o, 'rebalance', sessionOptions, async ({ server, ui, page }) => {
     o.log(`e2e rebalance: server ${server.url}, UI ${ui.url}; ${expected} proposals expected`);
 
@@ -64,7 +64,7 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
       if (!status.startsWith(`${expected} proposals`)) throw new Error(`job status "${status}", expected ${expected} proposals`);
       await page.waitForFunction((n) => document.querySelector('[data-testid="review-count"]')?.textContent?.startsWith(`${n} of ${n} proposals`), expected, { timeout: 10_000 });
       // The grid shows a running job's new rows at most every 500 ms (the count above is immediate): wait for it.
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="review-grid"] [aria-rowcount]')?.getAttribute('aria-rowcount')) - 1 === n,
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="review-grid"] .line-body[aria-rowcount]')?.getAttribute('aria-rowcount')) === n,
         expected, { timeout: 10_000 }).catch(() => undefined);
       proposals = await rowCount(page);
       if (proposals !== expected) throw new Error(`review grid shows ${proposals} rows, expected ${expected}`);
@@ -72,17 +72,34 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
     });
     if (!ran) return;
 
-    await step('rebalance: the review grid builds its rows in tasks apart from its frames, and scrolling shows the rows there', async () => {
-      const rowWork = await page.$eval('[data-testid="review-grid"] [data-row-work]', (g) => (g as HTMLElement).dataset['rowWork']).catch(() => 'missing');
-      if (rowWork !== 'task') throw new Error(`review grid row work: ${rowWork} (AG Grid's internals changed? see grid/row-work.ts)`);
+    await step('rebalance: the review grid reuses one line per row on screen as it scrolls, and sorts by its header', async () => {
       const last = proposals - 1;
       if (last < 60) throw new Error(`only ${proposals} proposals: the test needs a grid that scrolls`);
+      const lineCount = () => page.$eval('[data-testid="review-grid"] .line-body', (b) => ({ lines: b.querySelectorAll('.row-line').length, rows: Math.ceil(b.clientHeight / 28) }));
+      const before = await lineCount();
       await scrollGrid(page, 'review-grid', 'bottom');
-      await page.waitForFunction((i) => (document.querySelector(`[data-testid="review-grid"] .ag-row[row-index="${i}"] [col-id="account"]`)?.textContent ?? '').trim() !== '',
+      await page.waitForFunction((i) => (document.querySelector(`[data-testid="review-grid"] .row-line[row-index="${i}"] [col-id="account"]`)?.textContent ?? '').trim() !== '',
         last, { timeout: 10_000 });
       await scrollGrid(page, 'review-grid', 'top');
-      await page.waitForFunction(() => (document.querySelector('[data-testid="review-grid"] .ag-row[row-index="0"] [col-id="account"]')?.textContent ?? '').trim() !== '',
+      await page.waitForFunction(() => (document.querySelector('[data-testid="review-grid"] .row-line[row-index="0"] [col-id="account"]')?.textContent ?? '').trim() !== '',
         undefined, { timeout: 10_000 });
+      const after = await lineCount();
+      // The rows on screen and a buffer of 4 each side, whatever was scrolled past.
+      if (after.lines !== before.lines || after.lines > after.rows + 9) throw new Error(`${before.lines} row lines before scrolling, ${after.lines} after, for ${after.rows} rows on screen`);
+      const trades = () => page.$$eval('[data-testid="review-grid"] .row-line[row-index]', (rows) => rows
+        .map((r) => [Number(r.getAttribute('row-index')), Number(r.querySelector('[col-id="trades"]')?.textContent)] as const)
+        .sort((a, b) => a[0] - b[0]).slice(0, 10).map(([, t]) => t));
+      const header = page.locator('[data-testid="review-grid"] .ag-header-cell[col-id="trades"] .ag-header-cell-label');
+      await header.click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="review-grid"] .ag-header-cell[col-id="trades"]')?.getAttribute('aria-sort') === 'ascending');
+      const up = await trades();
+      await header.click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="review-grid"] .ag-header-cell[col-id="trades"]')?.getAttribute('aria-sort') === 'descending');
+      const down = await trades();
+      const sorted = (xs: number[], dir: number) => xs.every((x, k) => k === 0 || (x - xs[k - 1]!) * dir >= 0);
+      if (!sorted(up, 1) || !sorted(down, -1) || down[0]! <= up[0]!) throw new Error(`trades by header sort: ascending ${up.join(',')}; descending ${down.join(',')}`);
+      await header.click(); // back to the arrival order
+      await page.waitForFunction(() => !['ascending', 'descending'].includes(document.querySelector('[data-testid="review-grid"] .ag-header-cell[col-id="trades"]')?.getAttribute('aria-sort') ?? ''));
     });
 
     await step('rebalance: grouping by model shows one summary row per model with all proposals', async () => {
@@ -99,15 +116,26 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
     });
 
     await step('rebalance: a row opens the trade drawer with every trade and its reason', async () => {
-      await page.locator('[data-testid="review-grid"] .ag-row[row-index="0"] [col-id="account"]').first().click();
+      await page.locator('[data-testid="review-grid"] .row-line[row-index="0"] [col-id="account"]').first().click();
       await page.getByTestId('trade-drawer').waitFor();
       await page.waitForSelector('[data-testid="trade"]');
       const trades = await page.$$eval('[data-testid="trade"]', (t) => t.length);
-      const rowTrades = Number(await page.locator('[data-testid="review-grid"] .ag-row[row-index="0"] [col-id="trades"]').textContent());
+      const rowTrades = Number(await page.locator('[data-testid="review-grid"] .row-line[row-index="0"] [col-id="trades"]').textContent());
       if (trades !== rowTrades) throw new Error(`drawer lists ${trades} trades, the row says ${rowTrades}`);
       const reasons = await page.$$eval('[data-testid="trade-reason"]', (r) => r.map((x) => x.textContent?.trim() ?? ''));
       if (reasons.some((r) => r.length === 0)) throw new Error('a trade without a reason');
       await shot(page, 'rebalance-03-trade-drawer');
+      // With the drawer open the columns are wider than the grid: scrolling the rows sideways scrolls the header too.
+      const sideways = await page.$eval('[data-testid="review-grid"]', async (g) => {
+        const body = g.querySelector<HTMLElement>('.line-body')!;
+        const header = g.querySelector<HTMLElement>('.line-grid-header .ag-grid-viewport')!;
+        body.scrollLeft = 120;
+        await new Promise((r) => setTimeout(r, 200));
+        return { body: body.scrollLeft, header: header.scrollLeft, overflow: body.scrollWidth - body.clientWidth };
+      });
+      if (sideways.overflow <= 0 || sideways.body === 0 || Math.abs(sideways.header - sideways.body) > 1) {
+        throw new Error(`sideways scroll: rows at ${sideways.body} px, header at ${sideways.header} px (overflow ${sideways.overflow} px)`);
+      }
       await page.getByTestId('drawer-close').click();
     });
 
@@ -119,12 +147,12 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
     }));
     async function submitSelected(): Promise<void> {
       const pick = Math.min(2, proposals);
-      for (let i = 0; i < pick; i++) await page.locator(`[data-testid="review-grid"] .ag-row[row-index="${i}"] .ag-selection-checkbox input`).first().check();
+      for (let i = 0; i < pick; i++) await page.locator(`[data-testid="review-grid"] .row-line[row-index="${i}"] .ag-selection-checkbox input`).first().check();
       await page.waitForFunction((n) => document.querySelector('[data-testid="review-count"]')?.textContent?.includes(`${n} selected`), pick);
       await page.getByTestId('submit-selected').click();
       await page.waitForFunction((n) => document.querySelector('[data-testid="review-notice"]')?.textContent?.startsWith(`${n} proposals submitted`), pick, { timeout: 10_000 });
       await page.waitForFunction((n) => Array.from({ length: n }, (_, i) =>
-        document.querySelector(`[data-testid="review-grid"] .ag-row[row-index="${i}"] [col-id="status"]`)?.textContent?.trim()).every((t) => t === 'submitted'), pick, { timeout: 10_000 });
+        document.querySelector(`[data-testid="review-grid"] .row-line[row-index="${i}"] [col-id="status"]`)?.textContent?.trim()).every((t) => t === 'submitted'), pick, { timeout: 10_000 });
       await page.getByTestId('status-filter').selectOption('submitted');
       await page.waitForFunction((n) => document.querySelector('[data-testid="review-count"]')?.textContent?.startsWith(`${n} of`), pick);
       await shot(page, 'rebalance-04-submitted');

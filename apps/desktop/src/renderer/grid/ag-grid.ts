@@ -9,6 +9,9 @@ import { AllCommunityModule, ModuleRegistry, PinnedRowModule, colorSchemeDark, t
 export const gridModules: readonly Module[] = (AllCommunityModule.dependsOn ?? []).filter((m) => m !== PinnedRowModule);
 ModuleRegistry.registerModules([...gridModules]);
 
+/** Every grid's row height (px); grid/line-body.ts positions its lines by it. */
+export const ROW_HEIGHT = 28;
+
 export const gridTheme = themeQuartz.withPart(colorSchemeDark).withParams({
   backgroundColor: '#11161d',
   foregroundColor: '#d5dbe3',
@@ -24,7 +27,7 @@ export const gridTheme = themeQuartz.withPart(colorSchemeDark).withParams({
   headerFontSize: 11,
   headerFontWeight: 600,
   spacing: 5,
-  rowHeight: 28,
+  rowHeight: ROW_HEIGHT,
   headerHeight: 30,
   wrapperBorderRadius: 0,
   borderRadius: 3,

@@ -79,7 +79,7 @@ export function bindSelectionBoxes<T>(host: HTMLElement, model: SelectionModel<T
   const onChange = (e: Event) => {
     const box = e.target;
     if (!(box instanceof HTMLInputElement) || !box.classList.contains('selection-box')) return;
-    const id = box.closest('.ag-row')?.getAttribute('row-id');
+    const id = box.closest('[row-id]')?.getAttribute('row-id');
     if (id) model.toggle(id, box.checked);
   };
   host.addEventListener('change', onChange);
@@ -87,13 +87,13 @@ export function bindSelectionBoxes<T>(host: HTMLElement, model: SelectionModel<T
 }
 
 /**
- * Shows the model's selection in the rendered boxes (rows on screen, whether cells of this column or one-element
- * lines of grid/row-lines.ts) and the header box.
+ * Shows the model's selection in the rendered boxes (rows on screen, whether AG Grid rows or the lines of
+ * grid/line-body.ts: any element with a `row-id`) and the header box.
  */
 export function redrawSelection<T>(host: HTMLElement, api: GridApi<T>, model: SelectionModel<T>): void {
   if (api.isDestroyed()) return;
   for (const box of host.querySelectorAll<HTMLInputElement>('input.selection-box')) {
-    const id = box.closest('.ag-row')?.getAttribute('row-id');
+    const id = box.closest('[row-id]')?.getAttribute('row-id');
     if (id) box.checked = model.isSelected(id);
   }
   const header = host.querySelector<HTMLInputElement>('.selection-header input');

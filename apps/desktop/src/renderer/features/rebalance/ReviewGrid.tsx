@@ -1,34 +1,31 @@
 // The review grid: one row per proposal (account, household, model, status, drift before/after, trades, buys,
-// sells, estimated gains and taxes, warnings) for 100,000 rows and more. AG Grid's Infinite Row Model over a
-// ReviewView (review-view.ts) that holds the rows, the filters and the sort: the grid asks for blocks of 100 rows
-// by position. With the client-side row model every applied batch of new rows re-ran AG Grid's row pipeline
-// (sort, flatten, row positions, and the select-all box's recount) over all ~100,000 rows, a 100–300 ms task per
-// batch during a bulk job; here a batch is added to the view in proportion to its size, and the grid re-reads only
-// its cached blocks (at most 10), at most every 500 ms. Rows come from the store's change records (add / update /
-// reset). Filters: the screen's (status, warnings only, group drill-down, quick text) and the column filters,
-// applied by the view; sort by column header, by the view. Checkbox selection of draft proposals (plain-DOM boxes,
-// grid/selection-column.ts; ids held here; the header box selects the filtered drafts). A row click opens the
-// trade drawer. The grid is AG Grid's own DOM renderer (createGrid), not ag-grid-react: React-rendered rows and
-// cells cost 100–200 ms per fast scroll step at this size. Each row is one line (grid/row-lines.ts: a full-width
-// row holding a line of spans placed by a per-grid stylesheet, filled a few lines per frame) instead of AG Grid's
-// per-cell controllers, which cost 18–69 ms of script per fast scroll frame; buys, sells and the estimated tax
-// start hidden (the Columns menu shows them); only 4 rows are rendered beyond the viewport.
+// sells, estimated gains and taxes, warnings) for 100,000 rows and more, over a ReviewView (review-view.ts) that
+// holds the rows, the filters and the sort. The header is AG Grid's (sort by header, column filters, resize, move,
+// the Columns menu, the selection column's "select all" box) in a grid with no rows; the body is a line body
+// (grid/line-body.ts): a fixed pool of one-element row lines that scrolling moves and refills. AG Grid's own rows
+// (a controller and component with ~33 listeners each, created and destroyed as rows scroll by) made ~86 MB of
+// garbage per 10 s of fast scrolling, and the UI thread's collections of it were the long tasks left during a bulk
+// job; React-rendered rows cost 100–200 ms per fast scroll step before that. Rows come from the store's change
+// records (add / update / reset); a running job's new rows are shown at most every 500 ms (a redraw of the lines on
+// screen, whatever the number of rows). Filters: the screen's (status, warnings only, group drill-down, quick
+// text) and the header's column filters, applied by the view; so is the sort. Checkbox selection of draft
+// proposals (plain-DOM boxes, grid/selection-column.ts; ids held here; the header box selects the filtered
+// drafts). A row click opens the trade drawer. Buys, sells and the estimated tax start hidden (the Columns menu).
 import { useEffect, useRef } from 'react';
-import { createGrid, type ColDef, type GetRowIdParams, type GridApi, type GridOptions, type IDatasource, type SortModelItem } from 'ag-grid-community';
-import { gridTheme } from '../../grid/ag-grid.ts';
+import { createGrid, type ColDef, type GridApi, type GridOptions, type SortModelItem } from 'ag-grid-community';
+import { ROW_HEIGHT, gridTheme } from '../../grid/ag-grid.ts';
 import { gainClass, percent } from '../../grid/format.ts';
-import { rowLines, type LineCell } from '../../grid/row-lines.ts';
+import { createLineBody, type LineBody } from '../../grid/line-body.ts';
+import type { LineCell } from '../../grid/row-lines.ts';
 import { bindSelectionBoxes, redrawSelection, selectionColumn, type SelectionModel } from '../../grid/selection-column.ts';
 import { useAppStore } from '../../stores/app-store.ts';
 import { reviewMoney, type ReviewRow } from './review-rows.ts';
-import { createReviewView, type ColumnFilter, type ReviewFilter, type ReviewView } from './review-view.ts';
+import { createReviewView, type ColumnFilter, type ReviewFilter } from './review-view.ts';
 
 export type { ReviewFilter } from './review-view.ts';
 export { passesFilter } from './review-view.ts';
 
-/** Rows per block the grid asks for, blocks it keeps, and how often a running job's new rows are shown. */
-const BLOCK_ROWS = 500;
-const MAX_BLOCKS = 10;
+/** How often a running job's new rows are shown. */
 const REFRESH_MS = 500;
 
 /**
@@ -66,7 +63,12 @@ export const REVIEW_COLUMNS: readonly ReviewColumn[] = [
 const lineCells: Record<string, LineCell<ReviewRow>> = Object.fromEntries(REVIEW_COLUMNS.map((c) => [c.def.field!, c.cell]));
 
 const defaultColDef: ColDef<ReviewRow> = { sortable: true, resizable: true };
-const getRowId = (p: GetRowIdParams<ReviewRow>) => p.data.id;
+
+/** The header's sort, in the order the columns were sorted by. */
+const sortOf = (api: GridApi<ReviewRow>): SortModelItem[] => api.getColumnState()
+  .filter((c) => c.sort)
+  .sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))
+  .map((c) => ({ colId: c.colId, sort: c.sort! }));
 
 export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: {
   filter: ReviewFilter;
@@ -76,7 +78,7 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
 }) {
   const store = useAppStore();
   const host = useRef<HTMLDivElement>(null);
-  const grid = useRef<{ api: GridApi<ReviewRow>; view: ReviewView; requery(): void } | null>(null);
+  const grid = useRef<{ api: GridApi<ReviewRow>; requery(): void } | null>(null);
   const filterRef = useRef(filter);
   filterRef.current = filter;
   const props = useRef({ onSelectionChange, onCountChange, onApi });
@@ -84,10 +86,7 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
 
   useEffect(() => {
     const el = host.current!;
-    // The grid's own column filters and sort, as last asked for in getRows.
-    let columnFilters: Record<string, ColumnFilter> = {};
-    let sort: SortModelItem[] = [];
-    const view = createReviewView(store.getState().rebalance.rows, { filter: filterRef.current, columnFilters, sort });
+    const view = createReviewView(store.getState().rebalance.rows, { filter: filterRef.current, columnFilters: {}, sort: [] });
     const report = () => props.current.onCountChange(view.shown, view.total);
     const selected = new Set<string>();
     let a: GridApi<ReviewRow> | null = null;
@@ -109,60 +108,44 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
         selectionChanged();
       },
     };
-    const lines = rowLines(lineCells, selection);
-    const datasource: IDatasource = {
-      getRows(p) {
-        columnFilters = (p.filterModel ?? {}) as Record<string, ColumnFilter>;
-        sort = p.sortModel;
-        if (view.setQuery({ filter: filterRef.current, columnFilters, sort })) report();
-        p.successCallback(view.slice(p.startRow, p.endRow), view.shown);
-      },
+    let body: LineBody | null = null;
+    // The screen's filters or the header's sort or column filters changed: the new view from the top.
+    const requery = () => {
+      if (!a || a.isDestroyed()) return;
+      if (!view.setQuery({ filter: filterRef.current, columnFilters: a.getFilterModel() as Record<string, ColumnFilter>, sort: sortOf(a) })) return;
+      report();
+      body?.scrollToTop();
     };
+    const headerEl = document.createElement('div');
+    headerEl.className = 'line-grid-header';
+    el.append(headerEl);
     const options: GridOptions<ReviewRow> = {
       theme: gridTheme,
       columnDefs: [selectionColumn(selection, 'Select all filtered drafts'), ...REVIEW_COLUMNS.map((c) => c.def)],
-      ...lines.options,
       defaultColDef,
-      getRowId,
-      rowModelType: 'infinite',
-      datasource,
-      cacheBlockSize: BLOCK_ROWS,
-      maxBlocksInCache: MAX_BLOCKS,
-      infiniteInitialRowCount: Math.max(1, view.shown),
-      onRowClicked: (e) => {
-        if ((e.event?.target as HTMLElement | null)?.closest('.ag-selection-checkbox')) return;
-        if (e.data) store.getState().openTradeDrawer(e.data.id);
-      },
-      animateRows: false,
+      rowData: [],
+      domLayout: 'autoHeight',
+      suppressNoRowsOverlay: true,
       suppressCellFocus: true,
-      rowBuffer: 4,
+      onSortChanged: requery,
+      onFilterChanged: requery,
     };
-    a = createGrid(el, options);
+    a = createGrid(headerEl, options);
     const api = a;
+    const lines = createLineBody(el, {
+      header: api, headerEl, rows: { get count() { return view.shown; }, slice: (start, end) => view.slice(start, end) },
+      cells: lineCells, selection, rowHeight: ROW_HEIGHT, label: 'Proposals',
+      onRowClick: (r) => store.getState().openTradeDrawer(r.id),
+    });
+    body = lines;
     const unbindBoxes = bindSelectionBoxes(el, selection);
-    const detachLines = lines.attach(api, el);
-    // The screen's filters changed: a new view from the top.
-    const requery = () => {
-      if (!view.setQuery({ filter: filterRef.current, columnFilters, sort })) return;
-      report();
-      if (view.shown > 0) api.ensureIndexVisible(0, 'top');
-      api.setRowCount(view.shown, true);
-      view.takeChangedFrom();
-      api.purgeInfiniteCache();
-    };
-    grid.current = { api, view, requery };
+    grid.current = { api, requery };
     props.current.onApi?.(api);
     report();
     let timer: ReturnType<typeof setTimeout> | null = null;
-    // Shows the view's changes: the new row count, and a reload of the cached blocks only if one of them holds a
-    // changed position (a running job's rows, unsorted, land past the end: usually nothing to reload).
     const refresh = () => {
       timer = null;
-      if (api.isDestroyed()) return;
-      const from = view.takeChangedFrom();
-      api.setRowCount(view.shown, true);
-      const blocks = Object.values(api.getCacheBlockState() as Record<string, { startRow: number; endRow: number }>);
-      if (blocks.some((b) => b.endRow > from)) api.refreshInfiniteCache();
+      lines.refresh();
     };
     let seen = store.getState().rebalance.change.seq;
     const unsubscribe = store.subscribe((s) => {
@@ -181,11 +164,12 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
     return () => {
       unsubscribe();
       unbindBoxes();
-      detachLines();
       if (timer) clearTimeout(timer);
       grid.current = null;
       props.current.onApi?.(null);
+      lines.destroy();
       api.destroy();
+      headerEl.remove();
     };
   }, [store]);
   useEffect(() => {
@@ -194,7 +178,7 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
 
   return (
     <div className="grid-host" data-testid="review-grid">
-      <div ref={host} style={{ height: '100%', width: '100%' }} />
+      <div ref={host} className="line-grid" />
     </div>
   );
 }

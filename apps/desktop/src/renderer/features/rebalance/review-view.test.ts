@@ -54,20 +54,6 @@ describe('review view', () => {
     ), { numRuns: 300 });
   });
 
-  it('reports the first position that changed: unsorted new rows only append, a sort or an update can move rows', () => {
-    const view = createReviewView(Array.from({ length: 10 }, (_, i) => row(i)));
-    view.takeChangedFrom();
-    expect(view.takeChangedFrom()).toBe(Infinity);
-    view.upsert([row(20), row(21)]);
-    expect(view.takeChangedFrom()).toBe(10);
-    view.upsert([row(4, { status: 'approved' })]);
-    expect(view.takeChangedFrom()).toBe(4);
-    view.setQuery({ filter: { text: '', status: 'all', warningsOnly: false, group: null }, columnFilters: {}, sort: [{ colId: 'buyCents', sort: 'asc' }] });
-    expect(view.takeChangedFrom()).toBe(0);
-    view.upsert([row(30, { buyCents: -1 })]);
-    expect(view.takeChangedFrom()).toBe(0);
-  });
-
   it('serves blocks by position and lists the ids a selection takes', () => {
     const view = createReviewView(Array.from({ length: 10 }, (_, i) => row(i)));
     expect(view.slice(3, 5).map((r) => r.id)).toEqual(['p0003', 'p0004']);

@@ -1,7 +1,8 @@
-// The review grid's rows behind AG Grid's Infinite Row Model: every proposal row by id, and the view (the rows that
-// pass the filters, in the sort order) that the grid reads block by block. Kept up to date incrementally: a batch
-// of new rows from a running job costs work in proportion to the batch (appended, or binary-inserted when a sort is
-// on), not a pass over all 100,000 rows as AG Grid's client-side row model makes for every applied transaction.
+// The review grid's rows behind its line body (grid/line-body.ts): every proposal row by id, and the view (the rows
+// that pass the filters, in the sort order) that the body reads by position, the rows on screen at a time. Kept up
+// to date incrementally: a batch of new rows from a running job costs work in proportion to the batch (appended, or
+// binary-inserted when a sort is on), not a pass over all 100,000 rows as AG Grid's client-side row model makes for
+// every applied transaction.
 // A change of filters or sort rebuilds the view (one filter pass, one sort by precomputed ranks: sortRows). Filters: the screen's (status,
 // warnings only, group drill-down, quick text over the shown fields) and AG Grid's column filter model (text and
 // number filters); sort: AG Grid's sort model. Money in cents, drift as weights.
@@ -211,11 +212,6 @@ export interface ReviewView {
   setQuery(q: ReviewQuery): boolean;
   /** Ids of the rows in the view that satisfy `pred`, in view order. */
   ids(pred: (r: ReviewRow) => boolean): string[];
-  /**
-   * The first view position whose row may differ from the last call's view (Infinity: none), and starts over:
-   * blocks of rows before it need no reload (new rows of a running job, unsorted, only append).
-   */
-  takeChangedFrom(): number;
 }
 
 function sameQuery(a: ReviewQuery, b: ReviewQuery): boolean {
@@ -234,15 +230,12 @@ export function createReviewView(initial: readonly ReviewRow[] = [], query: Revi
   let q = query;
   let words = quickWords(q.filter.text);
   let compare = rowComparator(q.sort, seq);
-  let changedFrom = 0;
-  const changedAt = (i: number) => { if (i < changedFrom) changedFrom = i; };
   const passes = (r: ReviewRow) => passesFilter(r, q.filter) && passesQuickText(r, words) && passesColumnFilters(r, q.columnFilters);
   const filtering = () => {
     const f = q.filter;
     return f.status !== 'all' || f.warningsOnly || f.group !== null || words.length > 0 || Object.keys(q.columnFilters).length > 0;
   };
   const rebuild = () => {
-    changedFrom = 0;
     const shown = filtering() ? order.filter(passes) : order;
     view = sortRows(shown, q.sort);
   };
@@ -259,14 +252,8 @@ export function createReviewView(initial: readonly ReviewRow[] = [], query: Revi
   /** Without a sort the comparator is arrival order, so a new row (the latest) goes last. */
   const put = (r: ReviewRow, isNew: boolean) => {
     if (!passes(r)) return;
-    if (isNew && q.sort.length === 0) {
-      changedAt(view.length);
-      view.push(r);
-    } else {
-      const i = insertAt(r);
-      changedAt(i);
-      view.splice(i, 0, r);
-    }
+    if (isNew && q.sort.length === 0) view.push(r);
+    else view.splice(insertAt(r), 0, r);
   };
   const api: ReviewView = {
     get shown() { return view.length; },
@@ -298,8 +285,6 @@ export function createReviewView(initial: readonly ReviewRow[] = [], query: Revi
         if (changed.size > 256) rebuild();
         else {
           // Out with the old versions, in with the new (their place may move under a sort or a filter).
-          const first = view.findIndex((r) => changed.has(r.id));
-          if (first >= 0) changedAt(first);
           view = view.filter((r) => !changed.has(r.id));
           for (const r of changed.values()) put(r, false);
         }
@@ -317,11 +302,6 @@ export function createReviewView(initial: readonly ReviewRow[] = [], query: Revi
       return true;
     },
     ids: (pred) => view.filter(pred).map((r) => r.id),
-    takeChangedFrom() {
-      const at = changedFrom;
-      changedFrom = Infinity;
-      return at;
-    },
   };
   api.reset(initial);
   return api;
