@@ -92,6 +92,8 @@ export async function runApprovalsE2e(o: E2eOptions): Promise<void> {
       // The drafts of this household's accounts with these words: the re-run proposal is the one of this account.
       await page.waitForFunction((id) => Array.from(document.querySelectorAll('[data-testid="review-grid"] .row-line[row-id]'))
         .some((r) => r.getAttribute('row-id')!.endsWith(`-${id}`)), accountId, { timeout: 10_000 });
+      // Lines are refilled a few per frame: read them once the body is no longer busy.
+      await page.waitForFunction(() => document.querySelector('[data-testid="review-grid"] .line-body')?.getAttribute('aria-busy') !== 'true');
       const ids = await page.$$eval('[data-testid="review-grid"] .row-line[row-id]', (rows) => rows.map((r) => r.getAttribute('row-id')!));
       again = ids.find((id) => id.endsWith(`-${accountId}`) && id !== first) ?? '';
       if (!again) throw new Error(`no re-run draft for ${accountId} among ${ids.join(', ')}`);

@@ -86,9 +86,11 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
       const after = await lineCount();
       // The rows on screen and a buffer of 4 each side, whatever was scrolled past.
       if (after.lines !== before.lines || after.lines > after.rows + 9) throw new Error(`${before.lines} row lines before scrolling, ${after.lines} after, for ${after.rows} rows on screen`);
-      const trades = () => page.$$eval('[data-testid="review-grid"] .row-line[row-index]', (rows) => rows
+      // Lines are refilled a few per frame: read them once the body is no longer busy.
+      const settled = () => page.waitForFunction(() => document.querySelector('[data-testid="review-grid"] .line-body')?.getAttribute('aria-busy') !== 'true');
+      const trades = async () => { await settled(); return page.$$eval('[data-testid="review-grid"] .row-line[row-index]', (rows) => rows
         .map((r) => [Number(r.getAttribute('row-index')), Number(r.querySelector('[col-id="trades"]')?.textContent)] as const)
-        .sort((a, b) => a[0] - b[0]).slice(0, 10).map(([, t]) => t));
+        .sort((a, b) => a[0] - b[0]).slice(0, 10).map(([, t]) => t)); };
       const header = page.locator('[data-testid="review-grid"] .ag-header-cell[col-id="trades"] .ag-header-cell-label');
       await header.click();
       await page.waitForFunction(() => document.querySelector('[data-testid="review-grid"] .ag-header-cell[col-id="trades"]')?.getAttribute('aria-sort') === 'ascending');

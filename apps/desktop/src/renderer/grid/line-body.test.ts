@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUFFER_ROWS, planLines, rowsInView } from './line-body.ts';
+import { BUFFER_ROWS, pickDue, planLines, rowsInView } from './line-body.ts';
 
 const range = (first: number, end: number) => Array.from({ length: Math.max(0, end - first) }, (_, i) => first + i);
 
@@ -42,5 +42,19 @@ describe('line body: rows in view', () => {
     expect(rowsInView(27_720, 280, 28, 1000)).toEqual({ first: 990 - BUFFER_ROWS, end: 1000 });
     expect(rowsInView(5000, 280, 28, 0)).toEqual({ first: 0, end: 0 });
     expect(rowsInView(290, 280, 28, 1000, 0)).toEqual({ first: 10, end: 21 });
+  });
+});
+
+describe('line body: which due lines are filled in a frame', () => {
+  const due = (...wants: number[]) => wants.map((want) => ({ want }));
+  const wants = (ls: Array<{ want: number | null }>) => ls.map((l) => l.want);
+
+  it('fills the rows in the viewport before buffer rows, each in pool order, at most the budget', () => {
+    // The viewport shows rows 10..19.
+    const waiting = due(8, 9, 25, 10, 11, 12, 20, 21);
+    expect(wants(pickDue(waiting, 4, 10, 20))).toEqual([10, 11, 12, 8]);
+    expect(wants(pickDue(waiting, 10, 10, 20))).toEqual([10, 11, 12, 8, 9, 25, 20, 21]);
+    expect(wants(pickDue(due(...Array.from({ length: 30 }, (_, i) => i)), 5, 10, 20))).toEqual([10, 11, 12, 13, 14]);
+    expect(pickDue([], 3, 0, 10)).toEqual([]);
   });
 });

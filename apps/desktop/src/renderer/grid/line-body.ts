@@ -16,6 +16,19 @@ import type { SelectionModel } from './selection-column.ts';
 export const BUFFER_ROWS = 4;
 
 /**
+ * Lines moved and filled per animation frame. A fast scroll step (600 px) brings ~21 new rows; filled at once, their
+ * script, text layout and paint made a ~20 ms frame, stretched past 50 ms on 2 cores shared with a bulk job's
+ * workers. A few per frame keeps every frame small; at such speeds new rows show their texts a frame or two later.
+ */
+export const LINES_PER_FRAME = 8;
+
+/** The due lines to fill now: at most `budget`, those for rows `first` ..< `end` (the viewport) first, in pool order. */
+export function pickDue<L extends { want: number | null }>(due: readonly L[], budget: number, first: number, end: number): L[] {
+  const inView = (l: L) => l.want !== null && l.want >= first && l.want < end;
+  return [...due.filter(inView), ...due.filter((l) => !inView(l))].slice(0, budget);
+}
+
+/**
  * Which row index each line of the pool shows for rows `first` ..< `end`: a line already showing one of them keeps
  * it (no refill), the others take the missing indexes in order, lines left over show nothing (null), and lines are
  * added at the end when the pool is too small.
@@ -77,7 +90,8 @@ export interface LineBody {
   destroy(): void;
 }
 
-interface Line<T> { el: HTMLElement; index: number | null; row: T | undefined }
+/** A line of the pool: the row it shows (index, row) and the row it is to show (want, wantRow). */
+interface Line<T> { el: HTMLElement; index: number | null; row: T | undefined; want: number | null; wantRow: T | undefined }
 
 const COLUMN_EVENTS = ['displayedColumnsChanged', 'columnResized', 'columnMoved', 'columnVisible', 'virtualColumnsChanged', 'gridSizeChanged'] as const;
 let bodies = 0;
@@ -128,6 +142,35 @@ export function createLineBody<T extends { id: string }>(parent: HTMLElement, o:
     return true;
   };
 
+  // Planning (on every scroll event and data change) says which row each line is to show; lines are moved and
+  // filled in animation frames, at most LINES_PER_FRAME a frame, those in the viewport first. A line waiting for
+  // its turn stays where it was, showing the row it shows (out of view): never a stale row at a new place.
+  let frame = 0;
+  const show = (line: Line<T>) => {
+    const i = line.want!;
+    const row = line.wantRow;
+    if (line.index !== i) {
+      if (line.el.hidden) line.el.hidden = false;
+      line.el.style.transform = `translateY(${i * o.rowHeight}px)`;
+      line.el.setAttribute('row-index', String(i));
+      line.el.setAttribute('aria-rowindex', String(i + 1));
+      line.index = i;
+    }
+    if (line.row !== row) {
+      if (line.row?.id !== row?.id) line.el.setAttribute('row-id', row?.id ?? '');
+      line.row = row;
+      layout!.fill(line.el, row);
+    }
+  };
+  const flush = () => {
+    frame = 0;
+    if (destroyed || !layout) return;
+    const due = lines.filter((l) => l.want !== null && (l.want !== l.index || l.wantRow !== l.row));
+    const view = rowsInView(el.scrollTop, viewHeight, o.rowHeight, count, 0);
+    for (const line of pickDue(due, LINES_PER_FRAME, view.first, view.end)) show(line);
+    if (due.length > LINES_PER_FRAME) frame = requestAnimationFrame(flush);
+    else el.removeAttribute('aria-busy');
+  };
   const render = () => {
     if (destroyed || !layout) return;
     const n = o.rows.count;
@@ -138,40 +181,32 @@ export function createLineBody<T extends { id: string }>(parent: HTMLElement, o:
     }
     const { first, end } = rowsInView(el.scrollTop, viewHeight, o.rowHeight, n);
     const rows = o.rows.slice(first, end);
-    const plan = planLines(lines.map((l) => l.index), first, end);
+    const plan = planLines(lines.map((l) => l.want), first, end);
     for (let k = 0; k < plan.length; k++) {
       let line = lines[k];
       if (!line) {
         const lineEl = layout.create();
+        lineEl.hidden = true;
         spacer.append(lineEl);
-        line = { el: lineEl, index: null, row: undefined };
+        line = { el: lineEl, index: null, row: undefined, want: null, wantRow: undefined };
         lines.push(line);
       }
       const i = plan[k] ?? null;
-      if (i === null) {
-        if (line.index !== null) {
-          // A spare line: out of sight and out of queries by row (its spans keep their texts until it is used again).
-          line.el.hidden = true;
-          line.el.removeAttribute('row-index');
-          line.el.removeAttribute('row-id');
-          line.index = null;
-          line.row = undefined;
-        }
-        continue;
+      line.want = i;
+      line.wantRow = i === null ? undefined : rows[i - first];
+      if (i === null && line.index !== null) {
+        // A spare line: out of sight and out of queries by row (its spans keep their texts until it is used again).
+        line.el.hidden = true;
+        line.el.removeAttribute('row-index');
+        line.el.removeAttribute('row-id');
+        line.index = null;
+        line.row = undefined;
       }
-      const row = rows[i - first];
-      if (line.index !== i) {
-        if (line.index === null) line.el.hidden = false;
-        line.el.style.transform = `translateY(${i * o.rowHeight}px)`;
-        line.el.setAttribute('row-index', String(i));
-        line.el.setAttribute('aria-rowindex', String(i + 1));
-        line.index = i;
-      }
-      if (line.row !== row) {
-        if (line.row?.id !== row?.id) line.el.setAttribute('row-id', row?.id ?? '');
-        line.row = row;
-        layout.fill(line.el, row);
-      }
+    }
+    if (!frame) {
+      // Busy until every line shows its row (assistive tech, and tests, wait for it).
+      el.setAttribute('aria-busy', 'true');
+      frame = requestAnimationFrame(flush);
     }
   };
 
@@ -226,6 +261,7 @@ export function createLineBody<T extends { id: string }>(parent: HTMLElement, o:
       resize.disconnect();
       el.removeEventListener('scroll', onScroll);
       el.removeEventListener('click', onClick);
+      if (frame) cancelAnimationFrame(frame);
       if (!o.header.isDestroyed()) {
         o.header.removeEventListener('bodyScroll', onHeaderScroll);
         for (const e of COLUMN_EVENTS) o.header.removeEventListener(e, onColumns);
