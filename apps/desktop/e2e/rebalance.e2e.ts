@@ -72,7 +72,7 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
     });
     if (!ran) return;
 
-    await step('rebalance: the review grid reuses one line per row on screen as it scrolls, and sorts by its header', async () => {
+    await step('rebalance: the review grid reuses one line per row on screen as it scrolls, sorts by its header, and says when a filter leaves no rows', async () => {
       const last = proposals - 1;
       if (last < 60) throw new Error(`only ${proposals} proposals: the test needs a grid that scrolls`);
       const lineCount = () => page.$eval('[data-testid="review-grid"] .line-body', (b) => ({ lines: b.querySelectorAll('.row-line').length, rows: Math.ceil(b.clientHeight / 28) }));
@@ -102,6 +102,13 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
       if (!sorted(up, 1) || !sorted(down, -1) || down[0]! <= up[0]!) throw new Error(`trades by header sort: ascending ${up.join(',')}; descending ${down.join(',')}`);
       await header.click(); // back to the arrival order
       await page.waitForFunction(() => !['ascending', 'descending'].includes(document.querySelector('[data-testid="review-grid"] .ag-header-cell[col-id="trades"]')?.getAttribute('aria-sort') ?? ''));
+      // A filter that matches nothing: no row lines, and the body says so.
+      await page.getByTestId('review-search').fill('no proposal has these words');
+      await page.waitForSelector('[data-testid="review-grid"] .line-body.empty');
+      const shownLines = await page.$$eval('[data-testid="review-grid"] .row-line[row-index]', (r) => r.length);
+      if (shownLines !== 0) throw new Error(`${shownLines} row lines shown for a filter that matches nothing`);
+      await page.getByTestId('review-search').fill('');
+      await page.waitForSelector('[data-testid="review-grid"] .line-body:not(.empty) .row-line[row-index="0"]');
     });
 
     await step('rebalance: grouping by model shows one summary row per model with all proposals', async () => {

@@ -78,6 +78,8 @@ export interface LineBodyOptions<T> {
   selection?: SelectionModel<T>;
   rowHeight: number;
   label: string;
+  /** Shown when there are no rows. */
+  emptyText: string;
   onRowClick?(row: T): void;
 }
 
@@ -115,6 +117,7 @@ export function createLineBody<T extends { id: string }>(parent: HTMLElement, o:
   el.tabIndex = 0;
   el.setAttribute('role', 'grid');
   el.setAttribute('aria-label', o.label);
+  el.dataset['emptyText'] = o.emptyText;
   const spacer = document.createElement('div');
   spacer.className = 'line-body-rows';
   spacer.setAttribute('role', 'rowgroup');
@@ -178,6 +181,7 @@ export function createLineBody<T extends { id: string }>(parent: HTMLElement, o:
       count = n;
       spacer.style.height = `${n * o.rowHeight}px`;
       el.setAttribute('aria-rowcount', String(n));
+      el.classList.toggle('empty', n === 0);
     }
     const { first, end } = rowsInView(el.scrollTop, viewHeight, o.rowHeight, n);
     const rows = o.rows.slice(first, end);

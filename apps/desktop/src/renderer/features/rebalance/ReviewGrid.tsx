@@ -135,6 +135,7 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
     const lines = createLineBody(el, {
       header: api, headerEl, rows: { get count() { return view.shown; }, slice: (start, end) => view.slice(start, end) },
       cells: lineCells, selection, rowHeight: ROW_HEIGHT, label: 'Proposals',
+      emptyText: 'No proposals to show: run a bulk rebalance, or change the filters.',
       onRowClick: (r) => store.getState().openTradeDrawer(r.id),
     });
     body = lines;
