@@ -72,7 +72,7 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
     });
     if (!ran) return;
 
-    await step('rebalance: the review grid reuses one line per row on screen as it scrolls, sorts by its header, and says when a filter leaves no rows', async () => {
+    await step('rebalance: the review grid reuses one line per row on screen as it scrolls, sorts by its header, follows the Columns menu, and says when a filter leaves no rows', async () => {
       const last = proposals - 1;
       if (last < 60) throw new Error(`only ${proposals} proposals: the test needs a grid that scrolls`);
       const lineCount = () => page.$eval('[data-testid="review-grid"] .line-body', (b) => ({ lines: b.querySelectorAll('.row-line').length, rows: Math.ceil(b.clientHeight / 28) }));
@@ -102,6 +102,17 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
       if (!sorted(up, 1) || !sorted(down, -1) || down[0]! <= up[0]!) throw new Error(`trades by header sort: ascending ${up.join(',')}; descending ${down.join(',')}`);
       await header.click(); // back to the arrival order
       await page.waitForFunction(() => !['ascending', 'descending'].includes(document.querySelector('[data-testid="review-grid"] .ag-header-cell[col-id="trades"]')?.getAttribute('aria-sort') ?? ''));
+      // A column shown from the Columns menu: the header and every line gain it (the lines are laid out again).
+      await page.locator('[data-testid="review-columns"] summary').click();
+      await page.locator('[data-testid="review-columns"] input[data-col="buyCents"]').check();
+      await page.waitForFunction(() => {
+        const header = document.querySelector('[data-testid="review-grid"] .ag-header-cell[col-id="buyCents"]');
+        const cell = document.querySelector('[data-testid="review-grid"] .row-line[row-index="0"] [col-id="buyCents"]');
+        return header && /^\$[\d,]+\.\d\d$/.test(cell?.textContent?.trim() ?? '');
+      }, undefined, { timeout: 10_000 });
+      await page.locator('[data-testid="review-columns"] input[data-col="buyCents"]').uncheck();
+      await page.waitForFunction(() => !document.querySelector('[data-testid="review-grid"] [col-id="buyCents"]'));
+      await page.locator('[data-testid="review-columns"] summary').click();
       // A filter that matches nothing: no row lines, and the body says so.
       await page.getByTestId('review-search').fill('no proposal has these words');
       await page.waitForSelector('[data-testid="review-grid"] .line-body.empty');
