@@ -136,9 +136,10 @@ export function createLineBody<T extends { id: string }>(parent: HTMLElement, o:
 
   const lay = () => {
     const columns = o.header.getAllDisplayedColumns();
-    if (layout && layout.key === layoutKey(boxesOf(columns))) return false;
+    const boxes = boxesOf(columns);
+    if (layout && layout.key === layoutKey(boxes)) return false;
     layout = lineLayout(scope, columns, o.cells, o.selection);
-    sheet.textContent = lineRules(scope, boxesOf(columns));
+    sheet.textContent = lineRules(scope, boxes);
     spacer.style.width = `${layout.width}px`;
     for (const l of lines) l.el.remove();
     lines = [];
