@@ -186,8 +186,12 @@ function watchLongTasks(): { stop(): Promise<PerformanceEntry[]>; frames: FrameE
   };
 }
 
-/** Scrolls the grid 600 px every 50 ms (down, then up at the end, …) until `stop()`, which returns the steps. */
-function startScrolling(): { stop(): number } {
+/**
+ * Scrolls the grid 600 px every 50 ms (down, then up at the end, …) until `stop()`, which returns the steps; with
+ * `byScript` false it does nothing (the bench turns the mouse wheel instead: `--scroll wheel`).
+ */
+function startScrolling(byScript = true): { stop(): number } {
+  if (!byScript) return { stop: () => 0 };
   const el = scroller();
   let scrolls = 0;
   let dir = 1;
@@ -206,18 +210,18 @@ const longTaskFigures = (tasks: PerformanceEntry[]) => {
 };
 
 /** The control: the same scrolling for `seconds` with no job running (what the grid alone costs on this machine). */
-async function scrollOnly(seconds: number): Promise<{ longestTaskMs: number; longTasks: number; scrolls: number }> {
+async function scrollOnly(seconds: number, byScript = true): Promise<{ longestTaskMs: number; longTasks: number; scrolls: number }> {
   const watch = watchLongTasks();
-  const scrolling = startScrolling();
+  const scrolling = startScrolling(byScript);
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const scrolls = scrolling.stop();
   return { ...longTaskFigures(await watch.stop()), scrolls };
 }
 
-async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTasks: number; proposals: number; accounts: number;
+async function bulk(byScript = true): Promise<{ seconds: number; longestTaskMs: number; longTasks: number; proposals: number; accounts: number;
   status: string; message: string; scrolls: number; phases: string[]; workers: number; restedMs: number; rowLines: number }> {
   const watch = watchLongTasks();
-  const scrolling = startScrolling();
+  const scrolling = startScrolling(byScript);
   const t0 = performance.now();
   const phases: string[] = [];
   let lastStatus = '';
@@ -251,5 +255,11 @@ async function bulk(): Promise<{ seconds: number; longestTaskMs: number; longTas
     rowLines: document.querySelectorAll('[data-testid="review-grid"] .row-line').length };
 }
 
-Object.assign(window, { bench: { setup, mount, scrollOnly, bulk } });
+/** Where the mouse goes to turn the wheel over the grid's rows (page pixels). */
+function rowsCenter(): { x: number; y: number } | null {
+  const r = scroller()?.getBoundingClientRect();
+  return r ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+}
+
+Object.assign(window, { bench: { setup, mount, scrollOnly, bulk, rowsCenter } });
 document.title = 'ui bench ready';
