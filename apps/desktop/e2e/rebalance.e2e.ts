@@ -72,7 +72,7 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
     });
     if (!ran) return;
 
-    await step('rebalance: the review grid reuses one line per row on screen as it scrolls, sorts by its header, follows the Columns menu, and says when a filter leaves no rows', async () => {
+    await step('rebalance: the review grid reuses one line per row on screen as it scrolls, sorts and filters by its header, follows the Columns menu, and says when a filter leaves no rows', async () => {
       const last = proposals - 1;
       if (last < 60) throw new Error(`only ${proposals} proposals: the test needs a grid that scrolls`);
       const lineCount = () => page.$eval('[data-testid="review-grid"] .line-body', (b) => ({ lines: b.querySelectorAll('.row-line').length, rows: Math.ceil(b.clientHeight / 28) }));
@@ -102,6 +102,20 @@ export async function runRebalanceE2e(o: RebalanceE2eOptions): Promise<void> {
       if (!sorted(up, 1) || !sorted(down, -1) || down[0]! <= up[0]!) throw new Error(`trades by header sort: ascending ${up.join(',')}; descending ${down.join(',')}`);
       await header.click(); // back to the arrival order
       await page.waitForFunction(() => !['ascending', 'descending'].includes(document.querySelector('[data-testid="review-grid"] .ag-header-cell[col-id="trades"]')?.getAttribute('aria-sort') ?? ''));
+      // A column filter from the header (Trades equals the first row's): only such rows, and the count says so.
+      const want = up[0]!;
+      await page.locator('[data-testid="review-grid"] .ag-header-cell[col-id="trades"] .ag-header-cell-filter-button').click();
+      await page.locator('.ag-filter .ag-filter-body input').first().fill(String(want));
+      await page.waitForFunction(([n, all]) => {
+        const text = document.querySelector('[data-testid="review-count"]')?.textContent ?? '';
+        return !text.startsWith(`${all} of`) && text.includes(`of ${all}`) && document.querySelector('[data-testid="review-grid"] .line-body')?.getAttribute('aria-busy') !== 'true'
+          && Number(document.querySelector('[data-testid="review-grid"] .row-line[row-index="0"] [col-id="trades"]')?.textContent) === n;
+      }, [want, proposals] as const, { timeout: 10_000 });
+      const filtered = await trades();
+      if (filtered.length === 0 || filtered.some((t) => t !== want)) throw new Error(`trades = ${want} filter shows ${filtered.join(',')}`);
+      await page.locator('.ag-filter .ag-filter-body input').first().fill('');
+      await page.keyboard.press('Escape');
+      await page.waitForFunction((all) => (document.querySelector('[data-testid="review-count"]')?.textContent ?? '').startsWith(`${all} of ${all}`), proposals, { timeout: 10_000 });
       // A column shown from the Columns menu: the header and every line gain it (the lines are laid out again).
       await page.locator('[data-testid="review-columns"] summary').click();
       await page.locator('[data-testid="review-columns"] input[data-col="buyCents"]').check();
