@@ -15,7 +15,7 @@ import { useEffect, useRef } from 'react';
 import { createGrid, type ColDef, type GridApi, type GridOptions, type SortModelItem } from 'ag-grid-community';
 import { ROW_HEIGHT, gridTheme } from '../../grid/ag-grid.ts';
 import { gainClass, percent } from '../../grid/format.ts';
-import { createLineBody, type LineBody } from '../../grid/line-body.ts';
+import { createLineBody } from '../../grid/line-body.ts';
 import type { LineCell } from '../../grid/row-lines.ts';
 import { bindSelectionBoxes, redrawSelection, selectionColumn, type SelectionModel } from '../../grid/selection-column.ts';
 import { useAppStore } from '../../stores/app-store.ts';
@@ -108,14 +108,6 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
         selectionChanged();
       },
     };
-    let body: LineBody | null = null;
-    // The screen's filters or the header's sort or column filters changed: the new view from the top.
-    const requery = () => {
-      if (!a || a.isDestroyed()) return;
-      if (!view.setQuery({ filter: filterRef.current, columnFilters: a.getFilterModel() as Record<string, ColumnFilter>, sort: sortOf(a) })) return;
-      report();
-      body?.scrollToTop();
-    };
     const headerEl = document.createElement('div');
     headerEl.className = 'line-grid-header';
     el.append(headerEl);
@@ -127,8 +119,6 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
       domLayout: 'autoHeight',
       suppressNoRowsOverlay: true,
       suppressCellFocus: true,
-      onSortChanged: requery,
-      onFilterChanged: requery,
     };
     a = createGrid(headerEl, options);
     const api = a;
@@ -138,7 +128,15 @@ export function ReviewGrid({ filter, onSelectionChange, onCountChange, onApi }: 
       emptyText: 'No proposals to show: run a bulk rebalance, or change the filters.',
       onRowClick: (r) => store.getState().openTradeDrawer(r.id),
     });
-    body = lines;
+    // The screen's filters or the header's sort or column filters changed: the new view from the top.
+    const requery = () => {
+      if (api.isDestroyed()) return;
+      if (!view.setQuery({ filter: filterRef.current, columnFilters: api.getFilterModel() as Record<string, ColumnFilter>, sort: sortOf(api) })) return;
+      report();
+      lines.scrollToTop();
+    };
+    api.addEventListener('sortChanged', requery);
+    api.addEventListener('filterChanged', requery);
     const unbindBoxes = bindSelectionBoxes(el, selection);
     grid.current = { api, requery };
     props.current.onApi?.(api);
