@@ -136,14 +136,8 @@ async function mount(expected: number, workers?: number, writeBatch?: number, no
   return { firstPaintMs, allRowsMs: performance.now() - t0 };
 }
 
-function scroller(): HTMLElement | null {
-  const all = document.querySelectorAll<HTMLElement>('[data-testid="review-grid"] *');
-  for (const el of all) {
-    const oy = getComputedStyle(el).overflowY;
-    if ((oy === 'auto' || oy === 'scroll') && el.scrollHeight > el.clientHeight + 100) return el;
-  }
-  return null;
-}
+/** The review grid's row scroller (grid/line-body.ts). */
+const scroller = () => document.querySelector<HTMLElement>('[data-testid="review-grid"] .line-body');
 
 /** A long animation frame (Long Animation Frames API): where its time went, without a trace. */
 interface FrameEntry extends PerformanceEntry {
