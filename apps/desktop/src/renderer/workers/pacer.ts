@@ -1,8 +1,9 @@
 // A bulk job yielding to the user. On 2 cores a busy rebalance worker (and the IndexedDB work it causes in the
 // browser process) stretches every frame of the UI thread; while the user scrolls or types, each worker rests after
 // a chunk for as long as the chunk ran (REST_RATIO 1: about half a core instead of a whole one), and the rest ends as
-// soon as the user stops. Measured in the ui bench (5 interleaved runs, the grid scrolling the whole time): 5 long
-// tasks over the bulk runs instead of 9, the run taking 15 s instead of 8 s.
+// soon as the user stops. Measured in the ui bench (the grid scrolling the whole time, interleaved with `--no-yield`):
+// 2 long tasks over 4 bulk runs instead of 4, the run taking 12–17 s instead of 6–9 s (AG Grid's rows, session 13);
+// 14 over 5 runs instead of 22 over 4 (the line body filling all lines at once, session 14).
 
 export const REST_RATIO = 1;
 /** How often a rest checks whether the user is still busy (ms). */
