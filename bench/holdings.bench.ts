@@ -35,6 +35,7 @@ import { mulToCents, type Account, type TaxLot } from '@aw/domain';
 import { generateBook } from '@aw/demo';
 import { demoService } from '../apps/desktop/src/renderer/workers/demo-service.ts';
 import { serveRenderer } from '../apps/desktop/src/main/renderer-server.ts';
+import { chromiumArgs, chromiumPath } from '../apps/desktop/src/main/web-chromium.ts';
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, runs: { type: 'string' }, path: { type: 'string', default: 'idb' }, attribute: { type: 'boolean', default: false }, keep: { type: 'string' } } });
 const runs = Number(values.runs ?? (values.smoke ? 20 : 200));
@@ -92,8 +93,7 @@ async function main(): Promise<void> {
   // A kept book lives in the page's origin: the same port again.
   const server = await serveRenderer({ root: outDir, serverUrl: 'http://127.0.0.1:9', dataDir: '', version: 'bench', port: kept?.port ?? 0 });
   const launch = {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    executablePath: chromiumPath(), args: chromiumArgs(),
   };
   if (keep) mkdirSync(keep, { recursive: true });
   const browser = keep ? null : await chromium.launch(launch);

@@ -32,6 +32,7 @@ import { generateBook } from '@aw/demo';
 import {
   bookOpenReport, createBookDatabase, login, MIGRATION_BATCH_SIZE, startBookReplication, type BookDatabase, type BookReplication,
 } from '@aw/sync-client';
+import { chromiumArgs, chromiumPath } from '../apps/desktop/src/main/web-chromium.ts';
 import { openSqlDb } from '../sync-server/src/db/sql-db.ts';
 import { openServerBook } from '../sync-server/src/db/book-db.ts';
 import { COPY_STEP_DOCS } from '../sync-server/src/db/copy-migration.ts';
@@ -125,8 +126,7 @@ async function withChromiumPage<T>(entry: string, fn: (page: import('playwright-
   await new Promise<void>((r) => page$.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(page$.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    executablePath: chromiumPath(), args: chromiumArgs(),
   });
   try {
     const page = await browser.newPage();

@@ -1,5 +1,5 @@
 // `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--cpu] [--settle S] [--write-batch N] [--control S] [--no-yield] [--scroll script|wheel]
-// [--keep DIR [--port P]] [--screenshot FILE]`: the review
+// [--js-flags FLAGS] [--keep DIR [--port P]] [--screenshot FILE]`: the review
 // screen in Debian Chromium (web mode, Playwright) on real IndexedDB (RxDB + Dexie), in a persistent browser profile
 // (a temp dir, removed after; incognito contexts have a small in-memory IndexedDB quota). The demo book (seed 42;
 // default 2,500 households ≈ 10,000 accounts) and N proposals (default 100,000) are written locally first (about
@@ -20,6 +20,8 @@
 // on stderr every task over 50 ms of CPU split into script / style / layout / paint / GC with its heaviest parts
 // (ui/trace-attribution.ts). --workers N sets the rebalance pool size (default: the app's, cores − 1, at least 1).
 // --no-yield: the workers never rest for the scrolling (by default they do, as in the app: workers/pacer.ts).
+// Chromium runs the renderer with the app window's V8 flags (shared/renderer-flags.ts: single-threaded GC; JSON
+// `jsFlags`); --js-flags FLAGS replaces them, --js-flags '' runs V8's defaults.
 // --screenshot FILE saves a PNG of the mounted screen. --settle S waits S seconds before the bulk run (IndexedDB's
 // background work after the setup's writes); --write-batch N sets the job's drafts per pack (db/draft-packs.ts). --control S
 // first scrolls the same way for S seconds with no job running (controlLongTasks: what the grid alone costs here).
@@ -36,6 +38,8 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import react from '@vitejs/plugin-react';
 import { serveRenderer } from '../apps/desktop/src/main/renderer-server.ts';
+import { chromiumArgs, chromiumPath } from '../apps/desktop/src/main/web-chromium.ts';
+import { RENDERER_JS_FLAGS } from '../apps/desktop/src/shared/renderer-flags.ts';
 import { recordMainThread, startCpuProfile, startWorkerCpuProfiles, type Profiler } from './ui/main-thread.ts';
 import { browserPid, coresByThread, sampleThreads } from './ui/thread-cpu.ts';
 import { attribute, combine, formatAttribution, type Attribution } from './ui/trace-attribution.ts';
@@ -44,7 +48,10 @@ const { values } = parseArgs({ options: {
   smoke: { type: 'boolean', default: false }, households: { type: 'string' }, proposals: { type: 'string' }, profile: { type: 'string' },
   keep: { type: 'string' }, port: { type: 'string' }, screenshot: { type: 'string' }, trace: { type: 'string' }, workers: { type: 'string' },
   cpu: { type: 'boolean' }, scroll: { type: 'string', default: 'script' }, settle: { type: 'string' }, 'write-batch': { type: 'string' }, control: { type: 'string' }, 'no-yield': { type: 'boolean', default: false },
+  'js-flags': { type: 'string' },
 } });
+// The renderer's V8 flags: the app window's by default; `--js-flags ''` runs V8's defaults, `--js-flags '--a --b'` others.
+const jsFlags = values['js-flags'] === undefined ? RENDERER_JS_FLAGS : values['js-flags'].split(/\s+/).filter(Boolean);
 const households = Number(values.households ?? (values.smoke ? 100 : 2500));
 const proposals = Number(values.proposals ?? (values.smoke ? 5000 : 100_000));
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -67,8 +74,7 @@ async function main(): Promise<void> {
   const userDataDir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), 'aw-bench-ui-profile-'));
   mkdirSync(userDataDir, { recursive: true });
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', viewport: { width: 1600, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    executablePath: chromiumPath(), viewport: { width: 1600, height: 900 }, args: chromiumArgs(jsFlags),
   });
   try {
     const page = context.pages()[0] ?? await context.newPage();
@@ -182,7 +188,7 @@ async function main(): Promise<void> {
     console.log(`ui bench: ${households} households, Chromium + IndexedDB (Dexie), ${bulk.workers} rebalance workers on ${cores} cores`);
     for (const [k, v] of table) console.log(`${String(k).padEnd(48)}${String(v).padStart(12)}`);
     console.log(`target first paint < 1500 ms: ${paint.firstPaintMs < 1500 ? 'met' : 'MISSED'}; target no task > 50 ms: ${bulk.longTasks === 0 ? 'met' : 'MISSED'}`);
-    console.log(JSON.stringify({ bench: 'ui', scroll: byScript ? 'script' : 'wheel', rows: data.proposals, firstPaintMs: r1(paint.firstPaintMs), longestTaskMs: r1(bulk.longestTaskMs),
+    console.log(JSON.stringify({ bench: 'ui', scroll: byScript ? 'script' : 'wheel', jsFlags: jsFlags.join(' '), rows: data.proposals, firstPaintMs: r1(paint.firstPaintMs), longestTaskMs: r1(bulk.longestTaskMs),
       bulkRebalanceSec: r1(bulk.seconds), allRowsMs: r1(paint.allRowsMs), rowLines: bulk.rowLines, yieldedSec: r1(bulk.restedMs / 1000), longTasks: bulk.longTasks, accounts: bulk.accounts, proposalsWritten: bulk.proposals,
       ...(control ? { controlLongTasks: control.longTasks, controlLongestTaskMs: r1(control.longestTaskMs) } : {}),
       ...(cpu ? { longestTaskCpuMs: r1(cpu.longestTaskCpuMs), tasksOver50CpuMs: cpu.tasksOver50CpuMs, mainThreadCpuSec: r1(cpu.cpuSec) } : {}),

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { buildApp, isBuildStale } from '../scripts/build-app.ts';
 import { serveRenderer, type RendererServer } from '../src/main/renderer-server.ts';
+import { chromiumArgs, chromiumPath } from '../src/main/web-chromium.ts';
 import { startSyncServer, type SyncServerProcess } from '../src/main/server-process.ts';
 
 export type Step = (name: string, fn: () => Promise<void>) => Promise<boolean>;
@@ -18,12 +19,9 @@ export interface E2eOptions {
   log: (m: string) => void;
 }
 
-/** Debian Chromium, headless, with the background-networking flags a closed network needs (STACK.md). */
+/** Debian Chromium, headless, as web mode launches it here (main/web-chromium.ts). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  return chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
 }
 
 /** True when `file` is the script node was started with. */

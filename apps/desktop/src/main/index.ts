@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy } from '../shared/csp.ts';
 import { IPC_CHANNELS, type AppInfo } from '../shared/ipc.ts';
+import { RENDERER_JS_FLAGS } from '../shared/renderer-flags.ts';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, contentType, resolveAppFile } from './app-protocol.ts';
 import { defaultDataDir } from './data-dir.ts';
 import { isAppNavigation, isExternalLink, secureWebPreferences } from './security.ts';
@@ -19,6 +20,9 @@ const dataDir = resolve(process.env.AW_DATA_DIR || defaultDataDir());
 /** `electron-vite dev` serves the renderer from Vite with hot reload; never in a packaged app. */
 const devRendererUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererOrigin = devRendererUrl ? new URL(devRendererUrl).origin : APP_ORIGIN;
+
+// The renderer's V8 flags (why: shared/renderer-flags.ts); switches count only when set before the app is ready.
+app.commandLine.appendSwitch('js-flags', RENDERER_JS_FLAGS.join(' '));
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } },
