@@ -20,8 +20,8 @@
 // on stderr every task over 50 ms of CPU split into script / style / layout / paint / GC with its heaviest parts
 // (ui/trace-attribution.ts). --workers N sets the rebalance pool size (default: the app's, cores − 1, at least 1).
 // --no-yield: the workers never rest for the scrolling (by default they do, as in the app: workers/pacer.ts).
-// Chromium runs the renderer with the app window's V8 flags (shared/renderer-flags.ts: single-threaded GC, a small
-// young generation; JSON `jsFlags`); --js-flags='--a --b' replaces them (with `=`: the value starts with a dash),
+// Chromium runs the renderer with the app window's V8 flags (shared/renderer-flags.ts: single-threaded GC; JSON
+// `jsFlags`); --js-flags='--a --b' replaces them (with `=`: the value starts with a dash),
 // --js-flags '' runs V8's defaults.
 // --screenshot FILE saves a PNG of the mounted screen. --settle S waits S seconds before the bulk run (IndexedDB's
 // background work after the setup's writes); --write-batch N sets the job's drafts per pack (db/draft-packs.ts). --control S
