@@ -53,6 +53,10 @@ const { values } = parseArgs({ options: {
 } });
 // The renderer's V8 flags: the app window's by default; `--js-flags ''` runs V8's defaults, `--js-flags='--a --b'` others.
 const jsFlags = values['js-flags'] === undefined ? RENDERER_JS_FLAGS : values['js-flags'].split(/\s+/).filter(Boolean);
+if (values.scroll !== 'script' && values.scroll !== 'wheel') {
+  process.stderr.write(`ui: --scroll is script or wheel, not '${values.scroll}'\n`);
+  process.exit(2);
+}
 const households = Number(values.households ?? (values.smoke ? 100 : 2500));
 const proposals = Number(values.proposals ?? (values.smoke ? 5000 : 100_000));
 const log = (m: string) => process.stderr.write(`${m}\n`);
