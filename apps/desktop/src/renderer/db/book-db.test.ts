@@ -28,10 +28,14 @@ const IDENTIFIER = 'book-db-test';
 const plainLots = (rows: readonly object[]) => rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_'))));
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
 
-/** Replicates `db`'s lots with the master book; pulls stop after `pullLimit` documents until `release()`. */
+/**
+ * Replicates `db`'s lots with the master book; pulls stop after `pullLimit` documents until `release()`.
+ * `pulledLive()`: the live documents among those pulled (the replica holds that many once their writes landed).
+ */
 function replicateLots(db: RxDatabase<any>, master: BookDatabase, pullLimit = Infinity) {
   const handler = rxStorageInstanceToReplicationHandler(master.lots.storageInstance, bookConflictHandlers.lots, master.token);
   let pulled = 0;
+  let pulledLive = 0;
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   const state = replicateRxCollection<any, any>({
@@ -44,12 +48,13 @@ function replicateLots(db: RxDatabase<any>, master: BookDatabase, pullLimit = In
         if (pulled >= pullLimit) await gate;
         const r = await handler.masterChangesSince(checkpoint, batchSize);
         pulled += r.documents.length;
+        pulledLive += r.documents.filter((d: { _deleted?: boolean }) => !d._deleted).length;
         return r;
       },
     },
     push: { handler: (rows) => handler.masterWrite(rows) },
   });
-  return { state, release, pulled: () => pulled };
+  return { state, release, pulled: () => pulled, pulledLive: () => pulledLive };
 }
 
 /** Every account and household of `lots`. */
@@ -105,8 +110,11 @@ describe('openBookDb over a replica stored with an older lots schema', () => {
     const half = Math.floor(book.lots.length / 2);
     const again = replicateLots(db, master, half);
     while (again.pulled() < half) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 50));
+    // Quiescent: every pulled batch written to the replica (on a loaded machine a fixed wait was not enough, and the
+    // packs and the RxDB query below then read the lots at two different moments).
+    while (await db.lots.count().exec() < again.pulledLive()) await new Promise((r) => setTimeout(r, 5));
     const partial = await db.lots.count().exec();
+    expect(partial).toBe(again.pulledLive());
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(book.lots.length - 1);
     await lotPacksReady(db);
