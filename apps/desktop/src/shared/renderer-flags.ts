@@ -8,7 +8,14 @@
 // time, a mark-compact's final pause of 18 ms CPU 41–49 ms, and these were most of the long tasks left in the ui
 // bench's bulk run. On one thread a pause costs more CPU but waits for nothing. (Concurrent marking goes too:
 // marking runs in small incremental steps on the thread instead, which the bench's figures include.)
-// Tried with it, not kept: a 4 MB young generation (--max-semi-space-size=4). Its scavenges took 1–4 ms instead of
-// one of ~40 ms at the job's start, but the bulk runs had more long tasks (3 in 13, 50–54 ms, outside animation
-// frames) and took longer (16.5–21.9 s against 15.4–18.0 s).
-export const RENDERER_JS_FLAGS: readonly string[] = ['--single-threaded-gc'];
+//
+// --max-semi-space-size=8: a scavenge copies what survives in the young generation, and on one thread that costs 2–5 ms
+// per MB (V8's --trace-gc-nvp: 200–450 KB/ms). V8 grows the young generation to 32 MB when most of it survives, as when
+// the review grid loads 100,000 rows; the rows still young when the load ends (9–14 MB) were then copied by the first
+// scavenge of the next job: a task of 30–48 ms CPU (67 ms of wall time once) that ran no script, so the page's
+// long-task PerformanceObserver never reports it (Blink reports only tasks that touched the page); the ui bench's
+// DevTools trace (--cpu) does. At 8 MB a scavenge copies at most that: the longest main-thread task of a traced bulk
+// run was 18–27 ms CPU against 30–40 ms without the cap (4 runs each); the grid's 100,000 rows load ~0.3 s slower. 4 MB
+// (session 15): bulk runs 1–4 s slower (the flags apply to every isolate of the renderer, the rebalance worker's too),
+// and no fewer long tasks.
+export const RENDERER_JS_FLAGS: readonly string[] = ['--single-threaded-gc', '--max-semi-space-size=8'];
