@@ -4,7 +4,10 @@
 // The pending-changes count is derived from RxDB's replication state (pending-changes.ts), so it survives a reload.
 // Local edits are never lost: offline, pushes retry every `retryTimeMs`; on 401 (session expired) replication
 // pauses, `onAuthError` fires and `resume(newToken)` continues where it stopped. A push the server refuses (403)
-// is retried without the refused documents, whose local copies then revert to the server's state.
+// is retried without the refused documents, whose local copies then revert to the server's state. When this
+// computer's storage refuses pulled documents (disk or quota full), the status says so (lastError 'local-write') and
+// the collection is pulled again from the start every `localWriteRetryMs` until a pull is stored whole
+// (local-write-failure.ts says why).
 // Conflicts are resolved by `bookConflictHandlers` (conflict-handlers.ts). Status: `status$`.
 import { BehaviorSubject, Subject, Subscription, combineLatest, type Observable } from 'rxjs';
 import { distinctUntilChanged, map } from 'rxjs/operators';
@@ -16,6 +19,7 @@ import { SyncHttpError, isLoopbackUrl, requestJson, trimUrl } from './http.ts';
 import { openReplicationStream, type WebSocketCtor } from './replication-stream.ts';
 import { unpushedDocumentIds } from './pending-changes.ts';
 import { repulledCollections } from './book-db.ts';
+import { localWriteFailure } from './local-write-failure.ts';
 
 export interface Checkpoint {
   id: string;
@@ -63,6 +67,8 @@ export interface BookReplicationOptions {
   pushBatchSize?: number;
   /** Wait between retries of a failed pull/push, ms. Default 2000. */
   retryTimeMs?: number;
+  /** Wait before pulling a collection again from the start after its pulled documents could not be stored, ms. Default 30,000. */
+  localWriteRetryMs?: number;
   /** Prefix of RxDB's replication identifiers (checkpoints are kept per identifier). Default `aw-book@<url>`. */
   identifier?: string;
 }
@@ -147,6 +153,38 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
   };
 
   const states: Partial<Record<BookCollectionName, RxReplicationState<any, Checkpoint>>> = {};
+  /**
+   * Local write failures not yet repaired: every `localWriteRetryMs` the collection is pulled again from the start
+   * (RxDB's checkpoint has moved past the lost documents), and it counts as repaired once such a pull reached the end
+   * with no new failure.
+   */
+  const repairs = new Map<BookCollectionName, { failures: number; retry?: ReturnType<typeof setTimeout>; reachedEnd?: () => void }>();
+  /** Collections whose next pull request starts from the beginning, and those whose from-the-start pull is running. */
+  const startOver = new Set<BookCollectionName>();
+  const repairing = new Set<BookCollectionName>();
+  const onLocalWriteFailure = (name: BookCollectionName, what: string) => {
+    const retryMs = opts.localWriteRetryMs ?? 30_000;
+    setError('local-write', `Pulled ${name} could not be saved on this computer (${what}); pulling them again in ${Math.round(retryMs / 1000)} s`);
+    const r = repairs.get(name) ?? { failures: 0 };
+    r.failures++;
+    repairs.set(name, r);
+    if (r.retry) return;
+    r.retry = setTimeout(() => {
+      r.retry = undefined;
+      const state = states[name];
+      if (cancelled || !state) return;
+      const failures = r.failures;
+      const reachedEnd = new Promise<void>((resolve) => (r.reachedEnd = resolve));
+      startOver.add(name);
+      state.reSync();
+      void reachedEnd.then(() => state.awaitInSync()).then(() => {
+        if (cancelled || r.failures !== failures) return; // failed again: its retry is scheduled
+        repairs.delete(name);
+        if (repairs.size === 0 && lastError$.value?.code === 'local-write') lastError$.next(null);
+      }, () => undefined);
+    }, retryMs);
+  };
+  subs.push(new Subscription(() => { for (const r of repairs.values()) clearTimeout(r.retry); }));
   for (const name of names) {
     const collection = db.collections[name] as RxCollection;
     const version = collection.schema.version;
@@ -189,7 +227,9 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
       pull: {
         batchSize: opts.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
         stream$: stream$.asObservable(),
-        handler: async (checkpoint, batchSize) => {
+        handler: async (last, batchSize) => {
+          const fromStart = startOver.has(name);
+          const checkpoint = fromStart ? undefined : last;
           const q = new URLSearchParams({ limit: String(batchSize) });
           if (checkpoint) {
             q.set('lwt', String(checkpoint.lwt));
@@ -197,6 +237,11 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
           }
           const r = await call<{ documents: any[]; checkpoint: Checkpoint | null }>('GET', `${route}/pull?${q}`);
           if (!Array.isArray(r?.documents)) throw new SyncHttpError(200, 'invalid_response', `pull of ${name}: the answer has no "documents" array`);
+          if (fromStart) {
+            startOver.delete(name); // only once the request succeeded: a retried request starts over too
+            repairing.add(name);
+          }
+          if (r.documents.length < batchSize && repairing.delete(name)) repairs.get(name)?.reachedEnd?.();
           return { documents: r.documents, checkpoint: r.checkpoint ?? checkpoint ?? { id: '', lwt: 0 } };
         },
       },
@@ -233,7 +278,10 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
         },
       },
     });
-    subs.push(states[name]!.error$.subscribe(() => undefined));
+    subs.push(states[name]!.error$.subscribe((err) => {
+      const what = localWriteFailure(err);
+      if (what) onLocalWriteFailure(name, what);
+    }));
   }
 
   /** Replaces the live count of `name` with what RxDB's replication state says is unpushed. */

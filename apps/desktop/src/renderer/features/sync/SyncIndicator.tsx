@@ -1,4 +1,4 @@
-// The top bar's sync indicator: connection state (synced/online, syncing, offline, session expired), the number of
+// The top bar's sync indicator: connection state (synced/online, syncing, offline, session expired, a sync error), the number of
 // local changes not yet pushed, and who is signed in (with sign-out). Without an account it offers to sign in.
 import { useAppStore, useApp } from '../../stores/app-store.ts';
 import { signOut } from './book-sync.ts';

@@ -18,6 +18,14 @@ describe('syncLabel', () => {
     expect(l.detail).toMatch(/sync server unreachable/);
   });
 
+  it('shows a sync error, not synced, while pulled documents could not be stored locally', () => {
+    const lastError = { code: 'local-write', message: 'Pulled lots could not be saved on this computer (QuotaExceededError: full); pulling them again in 30 s', at: 0 };
+    const l = syncLabel(status({ lastError }));
+    expect(l).toMatchObject({ tone: 'error', text: 'Sync error' });
+    expect(l.detail).toMatch(/^Pulled lots could not be saved on this computer .*\. All local changes pushed\.$/);
+    expect(syncLabel(status({ state: 'syncing', lastError })).tone).toBe('error');
+  });
+
   it('puts an expired session above the connection state', () => {
     expect(syncLabel(status({ state: 'offline', authExpired: true })).tone).toBe('expired');
   });
