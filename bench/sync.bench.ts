@@ -9,7 +9,7 @@
 //      CHROMIUM_PATH) on RxDB's Dexie storage over the browser's real IndexedDB (the client bundled by esbuild).
 //      In Node, Dexie would run on fake-indexeddb, which is far slower than a browser's IndexedDB, so it is not used.
 // Options: --households N (default 2500 ≈ 10,000 accounts, ~400k lots), --edits N (default 200), --chromium,
-// --smoke (25 households, 20 edits), --profile DIR (V8 CPU profiles: the client over the initial sync, the
+// --smoke (25 households, 20 edits, and the Chromium part, so that it cannot rot), --profile DIR (V8 CPU profiles: the client over the initial sync, the
 // measured server process over its whole life), --migration (instead of the above: the one-time upgrade of a book
 // whose lots and transactions were stored with schema v0: the server's SQLite migration by copy, or with
 // --rxdb-migration RxDB's own, --migration-batch N documents per step; unless --server-only, a replica's drop and
@@ -47,7 +47,7 @@ const num = (name: string, full: number, small: number): number => {
   return i >= 0 ? Number(argv[i + 1]) : smoke ? small : full;
 };
 const profileDir = argv.includes('--profile') ? argv[argv.indexOf('--profile') + 1] : undefined;
-const cfg = { households: num('households', 2500, 25), edits: num('edits', 200, 20), chromium: argv.includes('--chromium') };
+const cfg = { households: num('households', 2500, 25), edits: num('edits', 200, 20), chromium: argv.includes('--chromium') || smoke };
 const log = (msg: string) => process.stderr.write(`[sync] ${msg}\n`);
 const ADMIN_PASSWORD = 'bench-admin';
 
@@ -125,18 +125,22 @@ async function withChromiumPage<T>(entry: string, fn: (page: import('playwright-
   });
   await new Promise<void>((r) => page$.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(page$.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(), args: chromiumArgs(),
-  });
+  // A persistent profile on disk, as the app's: an incognito context (browser.newPage()) keeps IndexedDB in memory
+  // under a small quota, which the full-size book exceeds (the replication then stopped at 663,555 of 818,053
+  // documents, or the page failed with a QuotaExceededError).
+  const profile = mkdtempSync(join(tmpdir(), 'aw-sync-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath(), args: chromiumArgs() });
   try {
-    const page = await browser.newPage();
+    const page = context.pages()[0] ?? await context.newPage();
     page.setDefaultTimeout(0);
     page.on('pageerror', (e) => log(`chromium: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') log(`chromium console: ${m.text()}`); });
     await page.goto(origin);
     return await fn(page);
   } finally {
-    await browser.close();
+    await context.close();
     page$.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 
