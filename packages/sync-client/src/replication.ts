@@ -156,12 +156,10 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
   /**
    * Local write failures not yet repaired: every `localWriteRetryMs` the collection is pulled again from the start
    * (RxDB's checkpoint has moved past the lost documents), and it counts as repaired once such a pull reached the end
-   * with no new failure.
+   * with no new failure. `pull`: 'next' — the next pull request starts from the beginning; 'running' — that pull
+   * is under way.
    */
-  const repairs = new Map<BookCollectionName, { failures: number; retry?: ReturnType<typeof setTimeout>; reachedEnd?: () => void }>();
-  /** Collections whose next pull request starts from the beginning, and those whose from-the-start pull is running. */
-  const startOver = new Set<BookCollectionName>();
-  const repairing = new Set<BookCollectionName>();
+  const repairs = new Map<BookCollectionName, { failures: number; retry?: ReturnType<typeof setTimeout>; pull?: 'next' | 'running'; reachedEnd?: () => void }>();
   const onLocalWriteFailure = (name: BookCollectionName, what: string) => {
     const retryMs = opts.localWriteRetryMs ?? 30_000;
     setError('local-write', `Pulled ${name} could not be saved on this computer (${what}); pulling them again in ${Math.round(retryMs / 1000)} s`);
@@ -175,7 +173,7 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
       if (cancelled || !state) return;
       const failures = r.failures;
       const reachedEnd = new Promise<void>((resolve) => (r.reachedEnd = resolve));
-      startOver.add(name);
+      r.pull = 'next';
       state.reSync();
       void reachedEnd.then(() => state.awaitInSync()).then(() => {
         if (cancelled || r.failures !== failures) return; // failed again: its retry is scheduled
@@ -228,7 +226,8 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
         batchSize: opts.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
         stream$: stream$.asObservable(),
         handler: async (last, batchSize) => {
-          const fromStart = startOver.has(name);
+          const repair = repairs.get(name);
+          const fromStart = repair?.pull === 'next';
           const checkpoint = fromStart ? undefined : last;
           const q = new URLSearchParams({ limit: String(batchSize) });
           if (checkpoint) {
@@ -237,11 +236,12 @@ export function startBookReplication(db: RxDatabase<any>, opts: BookReplicationO
           }
           const r = await call<{ documents: any[]; checkpoint: Checkpoint | null }>('GET', `${route}/pull?${q}`);
           if (!Array.isArray(r?.documents)) throw new SyncHttpError(200, 'invalid_response', `pull of ${name}: the answer has no "documents" array`);
-          if (fromStart) {
-            startOver.delete(name); // only once the request succeeded: a retried request starts over too
-            repairing.add(name);
+          // 'running' only once the request succeeded: a retried request starts over too.
+          if (fromStart) repair.pull = 'running';
+          if (r.documents.length < batchSize && repair?.pull === 'running') {
+            repair.pull = undefined;
+            repair.reachedEnd?.();
           }
-          if (r.documents.length < batchSize && repairing.delete(name)) repairs.get(name)?.reachedEnd?.();
           return { documents: r.documents, checkpoint: r.checkpoint ?? checkpoint ?? { id: '', lwt: 0 } };
         },
       },
