@@ -1,5 +1,5 @@
-// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--cpu] [--settle S] [--write-batch N] [--control S] [--no-yield] [--scroll script|wheel]
-// [--js-flags FLAGS] [--keep DIR [--port P]] [--screenshot FILE]`: the review
+// `npm run bench -- ui [--smoke] [--households N] [--proposals N] [--profile DIR] [--trace FILE] [--workers N] [--cpu] [--settle S] [--write-batch N] [--control S] [--no-yield] [--rest-ratio R]
+// [--scroll script|wheel] [--js-flags FLAGS] [--keep DIR [--port P]] [--screenshot FILE]`: the review
 // screen in Debian Chromium (web mode, Playwright) on real IndexedDB (RxDB + Dexie), in a persistent browser profile
 // (a temp dir, removed after; incognito contexts have a small in-memory IndexedDB quota). The demo book (seed 42;
 // default 2,500 households ≈ 10,000 accounts) and N proposals (default 100,000) are written locally first (about
@@ -19,7 +19,8 @@
 // bulk run (devtools.timeline categories; 20 s segments: FILE, then FILE-2.json, …) and prints
 // on stderr every task over 50 ms of CPU split into script / style / layout / paint / GC with its heaviest parts
 // (ui/trace-attribution.ts). --workers N sets the rebalance pool size (default: the app's, cores − 1, at least 1).
-// --no-yield: the workers never rest for the scrolling (by default they do, as in the app: workers/pacer.ts).
+// --no-yield: the workers never rest for the scrolling (by default they do, as in the app: workers/pacer.ts);
+// --rest-ratio R: a worker rests R ms per ms of chunk while the user scrolls (default: the app's; JSON `restRatio`).
 // Chromium runs the renderer with the app window's V8 flags (shared/renderer-flags.ts: single-threaded GC; JSON
 // `jsFlags`); --js-flags='--a --b' replaces them (with `=`: the value starts with a dash),
 // --js-flags '' runs V8's defaults.
@@ -43,6 +44,7 @@ import react from '@vitejs/plugin-react';
 import { serveRenderer } from '../apps/desktop/src/main/renderer-server.ts';
 import { chromiumArgs, chromiumPath } from '../apps/desktop/src/main/web-chromium.ts';
 import { RENDERER_JS_FLAGS } from '../apps/desktop/src/shared/renderer-flags.ts';
+import { REST_RATIO } from '../apps/desktop/src/renderer/workers/pacer.ts';
 import { recordMainThread, startCpuProfile, startWorkerCpuProfiles, type Profiler } from './ui/main-thread.ts';
 import { browserPid, coresByThread, sampleThreads } from './ui/thread-cpu.ts';
 import { attribute, combine, formatAttribution, type Attribution } from './ui/trace-attribution.ts';
@@ -50,10 +52,15 @@ import { attribute, combine, formatAttribution, type Attribution } from './ui/tr
 const { values } = parseArgs({ options: {
   smoke: { type: 'boolean', default: false }, households: { type: 'string' }, proposals: { type: 'string' }, profile: { type: 'string' },
   keep: { type: 'string' }, port: { type: 'string' }, screenshot: { type: 'string' }, trace: { type: 'string' }, workers: { type: 'string' },
-  cpu: { type: 'boolean' }, scroll: { type: 'string', default: 'script' }, settle: { type: 'string' }, 'write-batch': { type: 'string' }, control: { type: 'string' }, 'no-yield': { type: 'boolean', default: false },
+  cpu: { type: 'boolean' }, scroll: { type: 'string', default: 'script' }, settle: { type: 'string' }, 'write-batch': { type: 'string' }, control: { type: 'string' }, 'no-yield': { type: 'boolean', default: false }, 'rest-ratio': { type: 'string' },
   'js-flags': { type: 'string' },
 } });
 // The renderer's V8 flags: the app window's by default; `--js-flags ''` runs V8's defaults, `--js-flags='--a --b'` others.
+const restRatio = values['rest-ratio'] === undefined ? undefined : Number(values['rest-ratio']);
+if (restRatio !== undefined && !(restRatio >= 0)) {
+  process.stderr.write(`ui: --rest-ratio is a number ≥ 0, not '${values['rest-ratio']}'\n`);
+  process.exit(2);
+}
 const jsFlags = values['js-flags'] === undefined ? RENDERER_JS_FLAGS : values['js-flags'].split(/\s+/).filter(Boolean);
 if (values.scroll !== 'script' && values.scroll !== 'wheel') {
   process.stderr.write(`ui: --scroll is script or wheel, not '${values.scroll}'\n`);
@@ -102,7 +109,8 @@ async function main(): Promise<void> {
     let profiler: Profiler | null = profileDir ? await startCpuProfile(page) : null;
     const workers = values.workers ? Number(values.workers) : undefined;
     const writeBatch = values['write-batch'] ? Number(values['write-batch']) : undefined;
-    const paint = await page.evaluate(([n, w, b, y]) => (window as any).bench.mount(n, w, b, y), [data.proposals, workers, writeBatch, values['no-yield']] as const) as { firstPaintMs: number; allRowsMs: number };
+    const paint = await page.evaluate(([n, w, b, y, r]) => (window as any).bench.mount(n, w, b, y, r),
+      [data.proposals, workers, writeBatch, values['no-yield'], restRatio] as const) as { firstPaintMs: number; allRowsMs: number };
     if (profiler) log(await profiler.stop(join(profileDir!, 'ui-mount.cpuprofile')));
     if (values.screenshot) await page.screenshot({ path: resolve(values.screenshot) });
     profiler = profileDir ? await startCpuProfile(page) : null;
@@ -195,7 +203,7 @@ async function main(): Promise<void> {
     console.log(`ui bench: ${households} households, Chromium + IndexedDB (Dexie), ${bulk.workers} rebalance workers on ${cores} cores`);
     for (const [k, v] of table) console.log(`${String(k).padEnd(48)}${String(v).padStart(12)}`);
     console.log(`target first paint < 1500 ms: ${paint.firstPaintMs < 1500 ? 'met' : 'MISSED'}; target no task > 50 ms: ${bulk.longTasks === 0 ? 'met' : 'MISSED'}`);
-    console.log(JSON.stringify({ bench: 'ui', scroll: byScript ? 'script' : 'wheel', jsFlags: jsFlags.join(' '), rows: data.proposals, firstPaintMs: r1(paint.firstPaintMs), longestTaskMs: r1(bulk.longestTaskMs),
+    console.log(JSON.stringify({ bench: 'ui', scroll: byScript ? 'script' : 'wheel', jsFlags: jsFlags.join(' '), restRatio: restRatio ?? REST_RATIO, rows: data.proposals, firstPaintMs: r1(paint.firstPaintMs), longestTaskMs: r1(bulk.longestTaskMs),
       bulkRebalanceSec: r1(bulk.seconds), allRowsMs: r1(paint.allRowsMs), rowLines: bulk.rowLines, yieldedSec: r1(bulk.restedMs / 1000), longTasks: bulk.longTasks, accounts: bulk.accounts, proposalsWritten: bulk.proposals,
       ...(control ? { controlLongTasks: control.longTasks, controlLongestTaskMs: r1(control.longestTaskMs) } : {}),
       ...(cpu ? { longestTaskCpuMs: r1(cpu.longestTaskCpuMs), tasksOver50CpuMs: cpu.tasksOver50CpuMs, mainThreadCpuSec: r1(cpu.cpuSec) } : {}),

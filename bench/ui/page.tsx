@@ -108,14 +108,18 @@ async function setup(households: number, proposals: number, keep: boolean):
 
 const countText = () => document.querySelector('[data-testid="review-count"]')?.textContent ?? '';
 
-/** Mounts the screen; `workers`: the rebalance pool size (default: the app's); `noYield`: workers never yield to the scrolling. */
-async function mount(expected: number, workers?: number, writeBatch?: number, noYield = false): Promise<{ firstPaintMs: number; allRowsMs: number }> {
+/**
+ * Mounts the screen; `workers`: the rebalance pool size (default: the app's); `noYield`: workers never yield to the
+ * scrolling; `restRatio`: the workers' rest per ms of chunk while the user scrolls (default: the app's).
+ */
+async function mount(expected: number, workers?: number, writeBatch?: number, noYield = false, restRatio?: number): Promise<{ firstPaintMs: number; allRowsMs: number }> {
   store = createAppStore();
   store.getState().setHouseholds(book.households);
   store.getState().setAccounts(book.accounts);
   store.getState().setModels(book.models);
-  const custom = workers || noYield;
-  controller = createRebalanceController({ db, store, writeBatch, ...(custom ? { runner: createRebalanceRunner({ size: workers, ...(noYield ? { userActivity: null } : {}) }) } : {}) });
+  const custom = workers || noYield || restRatio !== undefined;
+  controller = createRebalanceController({ db, store, writeBatch, ...(custom
+    ? { runner: createRebalanceRunner({ size: workers, restRatio, ...(noYield ? { userActivity: null } : {}) }) } : {}) });
   const t0 = performance.now();
   createRoot(document.getElementById('root')!).render(
     <StoreProvider store={store}>

@@ -107,9 +107,9 @@ export function groupByHousehold(accounts: readonly Account[]): Account[] {
 
 /**
  * `userActivity`: watches the user during a job, whom the workers yield to (default: this window's input; null: never
- * yield).
+ * yield); `restRatio`: how long a worker rests after a chunk while the user is busy, per ms the chunk ran (pacer.ts).
  */
-export function createRebalanceRunner(opts: { size?: number; createWorker?: () => Worker; userActivity?: (() => UserActivity) | null } = {}): RebalanceRunner {
+export function createRebalanceRunner(opts: { size?: number; createWorker?: () => Worker; userActivity?: (() => UserActivity) | null; restRatio?: number } = {}): RebalanceRunner {
   // One core stays with the UI thread (cores − 1 workers, at least one): on 2 cores, two busy workers stretch every
   // UI task two- to threefold, and the job is bound by reading and writing, not by computing.
   const cores = (typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 2) || 2;
@@ -183,7 +183,7 @@ export function createRebalanceRunner(opts: { size?: number; createWorker?: () =
       input.signal?.addEventListener('abort', onAbort, { once: true });
       const activity = userActivity?.() ?? null;
       // A cancel ends a rest at once.
-      const pacer = activity ? createPacer({ busy: () => activity.busy() && !input.signal?.aborted }) : null;
+      const pacer = activity ? createPacer({ busy: () => activity.busy() && !input.signal?.aborted, ratio: opts.restRatio }) : null;
       try {
         const summary = await runJob({
           // One chunk more than workers: the next chunk is queued while one computes (and, with `write`, while the last

@@ -51,11 +51,15 @@ async function storedDrafts(db: BookDatabase): Promise<Proposal[]> {
   });
 }
 
-/** `writes`: the workers' writes of draft packs; `userActivity`: whom the workers yield to (none by default in Node). */
-function inProcessRunner(size = 2, writes: PackWrite[] = [], userActivity?: () => UserActivity): RebalanceRunner {
+/**
+ * `writes`: the workers' writes of draft packs; `userActivity`: whom the workers yield to (none by default in Node);
+ * `restRatio`: their rest per ms of chunk while the user is busy.
+ */
+function inProcessRunner(size = 2, writes: PackWrite[] = [], userActivity?: () => UserActivity, restRatio?: number): RebalanceRunner {
   return createRebalanceRunner({
     size,
     userActivity,
+    restRatio,
     createWorker: () => {
       const { port1, port2 } = new MessageChannel();
       Comlink.expose(createRebalanceService({ storage: () => recordingStorage(writes) }), port2);
@@ -152,7 +156,8 @@ describe('bulk rebalance job', () => {
     };
     const paced = inProcessRunner(1, [], busyUser);
     const free = inProcessRunner(1);
-    cleanups.unshift(() => { paced.terminate(); free.terminate(); });
+    const unrested = inProcessRunner(1, [], busyUser, 0); // a busy user, but a rest ratio of 0
+    cleanups.unshift(() => { paced.terminate(); free.terminate(); unrested.terminate(); });
     const a = await runBulkRebalance({ db, store, runner: paced, chunkAccounts: 4, now: () => 1 }, { kind: 'drifted' }, new AbortController().signal);
     const b = await runBulkRebalance({ db, store, runner: free, chunkAccounts: 4, now: () => 2 }, { kind: 'drifted' }, new AbortController().signal);
     expect(a.status).toBe('done');
@@ -161,6 +166,10 @@ describe('bulk rebalance job', () => {
     expect(a.restedMs).toBeGreaterThan(0);
     expect(b.restedMs).toBe(0);
     expect(watching).toEqual([false]); // watched during its job only
+    const z = await runBulkRebalance({ db, store, runner: unrested, chunkAccounts: 4, now: () => 4 }, { kind: 'drifted' }, new AbortController().signal);
+    expect(z.status).toBe('done');
+    expect(z.restedMs).toBe(0);
+    expect(watching).toEqual([false, false]);
     expect(store.getState().rebalance.job.message).not.toContain('yielding');
     const docs = await storedDrafts(db);
     const run = (t: number) => docs.filter((p) => p.createdAt === t).map((p) => [p.accountId, JSON.stringify(p.trades)]).sort();
