@@ -3,7 +3,7 @@
 // (shared/renderer-flags.ts).
 //
 // Thread priorities as on a user's machine: run as root (CI, these machines), Chromium raises its display-critical
-// threads (compositor, Viz, IO) to nice −8, which a user's Chromium or Electron cannot (raising a priority takes
+// threads (compositor, Viz, IO) to nice −8, which a Linux user's Chromium or Electron cannot (raising a priority takes
 // CAP_SYS_NICE). At −8 a thread weighs ~6× the renderer's main thread (nice 0) in Linux's scheduler: on 2 cores the
 // UI thread's 10–12 ms frames of a scrolling bulk run took 32–47 ms of wall time. As root, Chromium is therefore
 // started through setpriv without that capability (every thread stays at nice 0, as a user's);
