@@ -8,12 +8,13 @@
 //   3. with --chromium: the same initial sync as the desktop does it, in Debian Chromium (/usr/bin/chromium or
 //      CHROMIUM_PATH) on RxDB's Dexie storage over the browser's real IndexedDB (the client bundled by esbuild).
 //      In Node, Dexie would run on fake-indexeddb, which is far slower than a browser's IndexedDB, so it is not used.
-// Options: --households N (default 2500 ≈ 10,000 accounts, ~400k lots), --edits N (default 200), --chromium,
-// --smoke (25 households, 20 edits, and the Chromium part, so that it cannot rot), --profile DIR (V8 CPU
-// profiles: the client over the initial sync, the measured server process over its whole life), --migration (instead of the above: the one-time upgrade of a book
-// whose lots and transactions were stored with schema v0: the server's SQLite migration by copy, or with
-// --rxdb-migration RxDB's own, --migration-batch N documents per step; unless --server-only, a replica's drop and
-// re-pull against RxDB's migration of the same replica; with --chromium also RxDB's migration in Chromium's Dexie). Progress on stderr; a table and, last, the JSON line on stdout.
+// Options: --households N (default 2500 ≈ 10,000 accounts, ~400k lots), --edits N (default 200), --chromium, --smoke
+// (25 households, 20 edits, and the Chromium part, so that it cannot rot), --profile DIR (V8 CPU profiles: the client
+// over the initial sync, the measured server process over its whole life), --migration (instead of the above: the
+// one-time upgrade of a book whose lots and transactions were stored with schema v0: the server's SQLite migration by
+// copy, or with --rxdb-migration RxDB's own, --migration-batch N documents per step; unless --server-only, a
+// replica's drop and re-pull against RxDB's migration of the same replica; with --chromium also RxDB's migration in
+// Chromium's Dexie). Progress on stderr; a table and, last, the JSON line on stdout.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -44,7 +44,7 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import react from '@vitejs/plugin-react';
 import { serveRenderer } from '../apps/desktop/src/main/renderer-server.ts';
-import { chromiumArgs, chromiumPath, dropsPriorityRights } from '../apps/desktop/src/main/web-chromium.ts';
+import { chromiumArgs, chromiumPath, chromiumPriorities } from '../apps/desktop/src/main/web-chromium.ts';
 import { RENDERER_JS_FLAGS } from '../apps/desktop/src/shared/renderer-flags.ts';
 import { REST_RATIO } from '../apps/desktop/src/renderer/workers/pacer.ts';
 import { recordMainThread, startCpuProfile, startWorkerCpuProfiles, type Profiler } from './ui/main-thread.ts';
@@ -57,15 +57,12 @@ const { values } = parseArgs({ options: {
   cpu: { type: 'boolean' }, scroll: { type: 'string', default: 'script' }, settle: { type: 'string' }, 'write-batch': { type: 'string' }, control: { type: 'string' }, 'no-yield': { type: 'boolean', default: false }, 'rest-ratio': { type: 'string' },
   'js-flags': { type: 'string' },
 } });
-// The renderer's V8 flags: the app window's by default; `--js-flags ''` runs V8's defaults, `--js-flags='--a --b'` others.
 const restRatio = values['rest-ratio'] === undefined ? undefined : Number(values['rest-ratio']);
 if (restRatio !== undefined && !(restRatio >= 0)) {
   process.stderr.write(`ui: --rest-ratio is a number ≥ 0, not '${values['rest-ratio']}'\n`);
   process.exit(2);
 }
-// Chromium's thread priorities: a user's (every thread at nice 0), or root's (display-critical threads at nice −8,
-// with CHROMIUM_PRIORITIES=root when run as root); main/web-chromium.ts.
-const priorities = process.getuid?.() === 0 && !dropsPriorityRights() ? 'root' : 'user';
+// The renderer's V8 flags: the app window's by default; `--js-flags ''` runs V8's defaults, `--js-flags='--a --b'` others.
 const jsFlags = values['js-flags'] === undefined ? RENDERER_JS_FLAGS : values['js-flags'].split(/\s+/).filter(Boolean);
 if (values.scroll !== 'script' && values.scroll !== 'wheel') {
   process.stderr.write(`ui: --scroll is script or wheel, not '${values.scroll}'\n`);
@@ -208,7 +205,7 @@ async function main(): Promise<void> {
     console.log(`ui bench: ${households} households, Chromium + IndexedDB (Dexie), ${bulk.workers} rebalance workers on ${cores} cores`);
     for (const [k, v] of table) console.log(`${String(k).padEnd(48)}${String(v).padStart(12)}`);
     console.log(`target first paint < 1500 ms: ${paint.firstPaintMs < 1500 ? 'met' : 'MISSED'}; target no task > 50 ms: ${bulk.longTasks === 0 ? 'met' : 'MISSED'}`);
-    console.log(JSON.stringify({ bench: 'ui', scroll: byScript ? 'script' : 'wheel', jsFlags: jsFlags.join(' '), priorities, restRatio: restRatio ?? REST_RATIO, rows: data.proposals, firstPaintMs: r1(paint.firstPaintMs), longestTaskMs: r1(bulk.longestTaskMs),
+    console.log(JSON.stringify({ bench: 'ui', scroll: byScript ? 'script' : 'wheel', jsFlags: jsFlags.join(' '), priorities: chromiumPriorities(), restRatio: restRatio ?? REST_RATIO, rows: data.proposals, firstPaintMs: r1(paint.firstPaintMs), longestTaskMs: r1(bulk.longestTaskMs),
       bulkRebalanceSec: r1(bulk.seconds), allRowsMs: r1(paint.allRowsMs), rowLines: bulk.rowLines, yieldedSec: r1(bulk.restedMs / 1000), longTasks: bulk.longTasks, accounts: bulk.accounts, proposalsWritten: bulk.proposals,
       ...(control ? { controlLongTasks: control.longTasks, controlLongestTaskMs: r1(control.longestTaskMs) } : {}),
       ...(cpu ? { longestTaskCpuMs: r1(cpu.longestTaskCpuMs), tasksOver50CpuMs: cpu.tasksOver50CpuMs, mainThreadCpuSec: r1(cpu.cpuSec) } : {}),

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserPid, coresByThread, parseStat, processType, sampleThreads } from './thread-cpu.ts';
 
-const stat = (pid: number, name: string, ppid: number, utime: number, stime: number) =>
-  `${pid} (${name}) S ${ppid} ${pid} ${pid} 0 -1 4194560 100 0 0 0 ${utime} ${stime} 0 0 20 0 1 0 12345 1000 100`;
+const stat = (pid: number, name: string, ppid: number, utime: number, stime: number, nice = 0) =>
+  `${pid} (${name}) S ${ppid} ${pid} ${pid} 0 -1 4194560 100 0 0 0 ${utime} ${stime} 0 0 ${20 + nice} ${nice} 1 0 12345 1000 100`;
 
 let dirs: string[] = [];
 afterEach(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); dirs = []; });
@@ -29,8 +29,9 @@ function fakeProc(procs: Array<{ pid: number; ppid: number; cmdline: string; thr
 }
 
 describe('thread CPU from /proc', () => {
-  it('reads the thread name (spaces and parentheses included) and user + system time', () => {
-    expect(parseStat(stat(7, 'Thread (pool) 2', 1, 150, 50), 100)).toEqual({ thread: 'Thread (pool) 2', cpuSec: 2 });
+  it('reads the thread name (spaces and parentheses included), user + system time and the nice value', () => {
+    expect(parseStat(stat(7, 'Thread (pool) 2', 1, 150, 50), 100)).toEqual({ thread: 'Thread (pool) 2', cpuSec: 2, nice: 0 });
+    expect(parseStat(stat(8, 'VizCompositorTh', 1, 10, 0, -8), 100)).toEqual({ thread: 'VizCompositorTh', cpuSec: 0.1, nice: -8 });
     expect(parseStat('garbage', 100)).toBeNull();
   });
 
@@ -61,7 +62,7 @@ describe('thread CPU from /proc', () => {
   });
 
   it('counts a thread started during the run from zero, and gives nothing without /proc', () => {
-    const t = { pid: 1, tid: 2, process: 'renderer', thread: 'DedicatedWorker', cpuSec: 3 };
+    const t = { pid: 1, tid: 2, process: 'renderer', thread: 'DedicatedWorker', cpuSec: 3, nice: 0 };
     expect(coresByThread([], [t], 6)).toEqual([{ name: 'renderer DedicatedWorker', cores: 0.5 }]);
     expect(sampleThreads(1, '/nonexistent-proc')).toEqual([]);
   });

@@ -7,19 +7,24 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** One thread's CPU so far. `process`: Chromium's process type (`browser`, `renderer`, `gpu-process`, `utility`, …). */
-export interface ThreadTicks { pid: number; tid: number; process: string; thread: string; cpuSec: number }
+export interface ThreadTicks { pid: number; tid: number; process: string; thread: string; cpuSec: number; nice: number }
 
-/** A line of /proc/<pid>/task/<tid>/stat: the thread's name (in parentheses, may hold spaces and parentheses) and utime + stime. */
-export function parseStat(line: string, ticksPerSec: number): { thread: string; cpuSec: number } | null {
+/**
+ * A line of /proc/<pid>/task/<tid>/stat: the thread's name (in parentheses, may hold spaces and parentheses), utime +
+ * stime, and its nice value (its scheduling weight: −8 weighs ~6× a thread at 0).
+ */
+export function parseStat(line: string, ticksPerSec: number): { thread: string; cpuSec: number; nice: number } | null {
   const open = line.indexOf('(');
   const close = line.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  // After the name: state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime …
+  // After the name: state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime cutime
+  // cstime priority nice …
   const rest = line.slice(close + 2).split(' ');
   const utime = Number(rest[11]);
   const stime = Number(rest[12]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
-  return { thread: line.slice(open + 1, close), cpuSec: (utime + stime) / ticksPerSec };
+  const nice = Number(rest[16]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime) || !Number.isFinite(nice)) return null;
+  return { thread: line.slice(open + 1, close), cpuSec: (utime + stime) / ticksPerSec, nice };
 }
 
 /**

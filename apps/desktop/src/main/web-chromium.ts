@@ -19,9 +19,14 @@ const SETPRIV = '/usr/bin/setpriv';
 /** The Chromium binary (CHROMIUM_PATH, else Debian's). */
 export const chromiumBinary = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+const isRoot = (): boolean => process.getuid?.() === 0;
+
 /** Whether Chromium would run with more scheduling rights than a user's: root, not asked to keep them, setpriv at hand. */
 export const dropsPriorityRights = (): boolean =>
-  process.getuid?.() === 0 && process.env.CHROMIUM_PRIORITIES !== 'root' && existsSync(SETPRIV);
+  isRoot() && process.env.CHROMIUM_PRIORITIES !== 'root' && existsSync(SETPRIV);
+
+/** The thread priorities the launched Chromium gets: a Linux user's (all at nice 0) or root's (display threads at −8). */
+export const chromiumPriorities = (): 'user' | 'root' => (isRoot() && !dropsPriorityRights() ? 'root' : 'user');
 
 /**
  * What to launch: the binary itself, or (see dropsPriorityRights) a script that starts it through setpriv without
